@@ -1,0 +1,126 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCodes } from '../errors/codes.js';
+import { ParslError } from '../errors/ParslError.js';
+import { ConfigError, UsageError } from '../errors/usageErrors.js';
+import type { Executor } from '../interfaces/Executor.js';
+import type { Serializer } from '../interfaces/Serializer.js';
+import { DataFlowKernel, scriptName, type DataFlowKernelParts } from '../dfk/DataFlowKernel.js';
+import { createRunLogger } from '../dfk/logger.js';
+import { defaultRetryHandler } from '../dfk/retry.js';
+import { makeRunDir } from '../dfk/runDir.js';
+import { inWorkerContext } from '../apps/defineApp.js';
+import { jsonSerializer } from '../serialization/jsonSerializer.js';
+import type { Config } from './Config.js';
+import { assertSingleCore } from './duplicateCore.js';
+import { importFrom } from './importFrom.js';
+import { instantiatePlugin, setPluginNoticeHandler } from './pluginLoader.js';
+
+/** The package of the embedded default executor. */
+export const DEFAULT_EXECUTOR_PACKAGE = '@parsl-ts/executor-threads';
+/** The package of the default serializer. */
+export const DEFAULT_SERIALIZER_PACKAGE = '@parsl-ts/serializer-msgpack';
+
+/**
+ * Check a config and fill in its defaults without starting anything. Every problem is collected
+ * and thrown together as one ConfigError (its `problems` field lists each with its path and hint),
+ * so `parsl-ts config check` can show them all.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const resolved = await resolveConfig({ retries: -1 }); // throws ConfigError: retries: must be ...
+ * ```
+ */
+export async function resolveConfig(config: Config, baseDir: string = process.cwd()): Promise<Required<Pick<Config, 'executors' | 'serializer'>> & Config> {
+  const problems: ConfigError[] = [];
+  const check = (ok: boolean, path: string, message: string, hint: string): void => {
+    if (!ok) problems.push(new ConfigError(message, { path, hint }));
+  };
+  if (typeof config !== 'object' || config === null) {
+    throw new ConfigError('the config must be an object', { hint: 'pass loadConfig({}) for the defaults' });
+  }
+  if (config.retries !== undefined) check(Number.isInteger(config.retries) && config.retries >= 0, 'retries', `must be a whole number >= 0, got ${String(config.retries)}`, 'set retries: 0 for no retries');
+  if (config.retryHandler !== undefined) check(typeof config.retryHandler === 'function', 'retryHandler', 'must be a function (error, context) => cost', 'see the RetryHandler docs');
+  if (config.cleanupTimeout !== undefined) check(typeof config.cleanupTimeout === 'number' && config.cleanupTimeout > 0, 'cleanupTimeout', 'must be a positive number of seconds', 'the default is 30');
+  if (config.runDir !== undefined) check(typeof config.runDir === 'string' && config.runDir.length > 0, 'runDir', 'must be a non-empty path', "the default is './runinfo'");
+  if (config.logLevel !== undefined) check(['trace', 'debug', 'info', 'warn', 'error', 'silent'].includes(config.logLevel), 'logLevel', `unknown level ${String(config.logLevel)}`, 'use trace, debug, info, warn, error or silent');
+  let executors = config.executors;
+  if (executors !== undefined) {
+    check(Array.isArray(executors) && executors.length > 0, 'executors', 'must be a non-empty list', 'leave it out for the default thread pool, or list executor instances');
+    const seen = new Set<string>();
+    (Array.isArray(executors) ? executors : []).forEach((executor: Executor, i) => {
+      const valid = typeof executor === 'object' && executor !== null && typeof executor.submit === 'function' && typeof executor.start === 'function' && typeof executor.label === 'string';
+      check(valid, `executors[${i}]`, 'is not an executor (needs label, start, submit, shutdown)', 'create it with an executor plugin, e.g. new ThreadPoolExecutor({ label: "local" })');
+      if (valid) {
+        check(!seen.has(executor.label), `executors[${i}].label`, `label "${executor.label}" is used twice`, 'give every executor a unique label');
+        seen.add(executor.label);
+      }
+    });
+  }
+  if (problems.length > 0) throw combine(problems);
+  executors ??= [await instantiatePlugin<Executor>({ package: DEFAULT_EXECUTOR_PACKAGE, options: { label: 'local', maxThreads: availableParallelism() } }, 'executor', (s) => importFrom(s, baseDir))];
+  const serializer = config.serializer ?? await defaultSerializer(baseDir);
+  return { ...config, executors, serializer };
+}
+
+/**
+ * Load a config: check it, start its executors and monitoring, create the run directory, and make
+ * the new DataFlowKernel the one apps submit to. Call `dfk.cleanup()` when done.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const dfk = await loadConfig({ retries: 1 });
+ * try { console.log(await myApp(1)); } finally { await dfk.cleanup(); }
+ * ```
+ */
+export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
+  if (inWorkerContext()) {
+    throw new UsageError(ErrorCodes.WorkerSideEffect, 'loadConfig() was called inside a worker, while it imported an app module by reference', {
+      hint: 'move the workflow (loadConfig and the calls) out of the module that defines the apps, or guard it with `if (import.meta.url === `file://${process.argv[1]}`)`',
+    });
+  }
+  assertSingleCore();
+  const resolved = await resolveConfig(config);
+  const runDir = makeRunDir(resolved.runDir ?? 'runinfo');
+  const { logger, close } = createRunLogger(join(runDir, 'parsl.log'), resolved.logLevel ?? 'info');
+  setPluginNoticeHandler((message) => logger.warn(message));
+  const parts: DataFlowKernelParts = {
+    executors: resolved.executors,
+    serializer: resolved.serializer,
+    serializers: resolved.serializers ?? [],
+    retries: resolved.retries ?? 0,
+    retryHandler: resolved.retryHandler ?? defaultRetryHandler,
+    runDir,
+    name: resolved.name ?? scriptName(),
+    logger,
+    closeLogger: close,
+    monitoring: resolved.monitoring,
+    memoizer: resolved.memoizer,
+    cleanupTimeoutSeconds: resolved.cleanupTimeout ?? 30,
+    configSummary: {
+      executors: resolved.executors.map((e) => ({ label: e.label, kind: e.kind, ...(e.options ? { options: e.options } : {}) })),
+      serializer: resolved.serializer.id, retries: resolved.retries ?? 0,
+    },
+  };
+  return DataFlowKernel.start(parts);
+}
+
+async function defaultSerializer(baseDir: string): Promise<Serializer> {
+  try {
+    return await instantiatePlugin<Serializer>({ package: DEFAULT_SERIALIZER_PACKAGE }, 'serializer', (s) => importFrom(s, baseDir));
+  } catch (error) {
+    if (error instanceof ParslError && error.code === ErrorCodes.PluginLoad) return jsonSerializer();
+    throw error;
+  }
+}
+
+function combine(problems: ConfigError[]): ConfigError {
+  if (problems.length === 1) return problems[0]!;
+  const error = new ConfigError(`the config has ${problems.length} problems:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`, {
+    hint: problems.map((p) => p.hint).filter(Boolean).join('; '),
+  });
+  (error as ConfigError & { problems: ConfigError[] }).problems = problems;
+  return error;
+}

@@ -1,0 +1,607 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { basename, join } from 'node:path';
+import type { App, AppDefinition } from '../apps/AppDefinition.js';
+import { AUTO_LOGNAME, INVOCATION_KEYS, type InvocationOptions } from '../apps/AppOptions.js';
+import { File } from '../data/File.js';
+import { ErrorCodes } from '../errors/codes.js';
+import { ParslError } from '../errors/ParslError.js';
+import { DependencyError, TaskCancelled } from '../errors/taskErrors.js';
+import { ConfigError, UsageError } from '../errors/usageErrors.js';
+import { AppFuture } from '../futures/AppFuture.js';
+import { DataFuture } from '../futures/DataFuture.js';
+import type { Executor, ExecutorContext, ExecutorTask, Redirect } from '../interfaces/Executor.js';
+import type { Memoizer } from '../interfaces/Memoizer.js';
+import type { Monitoring, MonitoringRadio } from '../interfaces/Monitoring.js';
+import type { Serializer } from '../interfaces/Serializer.js';
+import type { ShippedFunction } from '../interfaces/ShippedFunction.js';
+import { SerializerRegistry } from '../serialization/SerializerRegistry.js';
+import { CORE_VERSION } from '../version.js';
+import { setCurrentDataFlowKernel, peekCurrentDataFlowKernel, type TaskSubmitter } from './current.js';
+import { collectFutures, isPlainObject, replaceFutures } from './dependencies.js';
+import type { Logger } from './logger.js';
+import { defaultRetryHandler, type RetryHandler } from './retry.js';
+import type { TaskRecord } from './TaskRecord.js';
+import { ALL_STATES, TaskState } from './TaskState.js';
+
+/**
+ * A change of a task's state, delivered to {@link DataFlowKernel.onTaskEvent} listeners.
+ *
+ * @since 0.1.0
+ */
+export interface TaskEvent {
+  /** Task id. */
+  readonly taskId: number;
+  /** App name. */
+  readonly appName: string;
+  /** State before the change. */
+  readonly from: TaskState;
+  /** New state. */
+  readonly to: TaskState;
+  /** Try number. */
+  readonly tryNumber: number;
+  /** Executor label. */
+  readonly executor: string;
+  /** Error, for failed and dep_fail. */
+  readonly error?: unknown;
+}
+
+/** Number of tasks in each state, plus the total submitted. */
+export type TaskCounts = Record<TaskState, number> & { submitted: number };
+
+/** Everything a DataFlowKernel is made of, after the config was resolved. @internal */
+export interface DataFlowKernelParts {
+  executors: readonly Executor[];
+  serializer: Serializer;
+  serializers: readonly Serializer[];
+  retries: number;
+  retryHandler: RetryHandler;
+  runDir: string;
+  name: string;
+  logger: Logger;
+  closeLogger: () => Promise<void>;
+  monitoring: Monitoring | undefined;
+  memoizer: Memoizer | undefined;
+  cleanupTimeoutSeconds: number;
+  configSummary: Record<string, unknown>;
+}
+
+const shippedCache = new WeakMap<AppDefinition, ShippedFunction>();
+
+/**
+ * The dataflow kernel: it receives every app call, waits for the call's futures, hands the task to
+ * an executor, retries failures, and settles the task's future. Create it with `loadConfig()`.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const dfk = await loadConfig({});
+ * const f = double(21);
+ * console.log(await f, dfk.counts().exec_done); // 42 1
+ * await dfk.cleanup();
+ * ```
+ */
+export class DataFlowKernel implements TaskSubmitter {
+  /** Unique id of this run. */
+  readonly runId: string = randomUUID();
+  /** This run's directory (`runinfo/NNN`). */
+  readonly runDir: string;
+  /** The run's logger (writes `parsl.log` in the run directory). */
+  readonly logger: Logger;
+  /** Serializers known to this run. */
+  readonly serializers: SerializerRegistry;
+  /** Workflow name. */
+  readonly name: string;
+
+  private readonly parts: DataFlowKernelParts;
+  private readonly executors = new Map<string, Executor>();
+  private readonly labels: string[];
+  private readonly active = new Map<number, TaskRecord>();
+  private readonly stateCounts: Record<TaskState, number>;
+  private readonly listeners = new Set<(event: TaskEvent) => void>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private radio: MonitoringRadio | undefined;
+  private nextTaskId = 0;
+  private roundRobin = 0;
+  private closing: Promise<void> | undefined;
+
+  private constructor(parts: DataFlowKernelParts) {
+    this.parts = parts;
+    this.runDir = parts.runDir;
+    this.logger = parts.logger;
+    this.name = parts.name;
+    this.serializers = new SerializerRegistry([parts.serializer, ...parts.serializers]);
+    this.stateCounts = Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
+    for (const executor of parts.executors) {
+      if (this.executors.has(executor.label)) {
+        throw new ConfigError(`two executors have the label "${executor.label}"`, { path: 'executors', hint: 'give every executor a unique label' });
+      }
+      this.executors.set(executor.label, executor);
+    }
+    this.labels = [...this.executors.keys()];
+  }
+
+  /**
+   * Start the executors and monitoring and make this the current DataFlowKernel.
+   * Use `loadConfig()` rather than calling this directly.
+   *
+   * @internal
+   */
+  static async start(parts: DataFlowKernelParts): Promise<DataFlowKernel> {
+    const dfk = new DataFlowKernel(parts);
+    const started: Executor[] = [];
+    try {
+      if (parts.monitoring) dfk.radio = await parts.monitoring.start({ runId: dfk.runId, runDir: dfk.runDir });
+      dfk.radio?.send({
+        kind: 'workflow_start', runId: dfk.runId, time: Date.now(), name: dfk.name, user: safeUser(), host: hostname(),
+        runDir: dfk.runDir, coreVersion: CORE_VERSION, config: parts.configSummary,
+      });
+      for (const executor of parts.executors) {
+        const dir = join(dfk.runDir, executor.label);
+        mkdirSync(dir, { recursive: true });
+        const context: ExecutorContext = {
+          runId: dfk.runId, runDir: dir, logger: parts.logger.child({ executor: executor.label }),
+          serializer: parts.serializer, serializers: dfk.serializers,
+          taskRunning: (taskId: number) => dfk.taskRunning(taskId),
+          ...(dfk.radio ? { monitoring: dfk.radio } : {}),
+        };
+        try {
+          await executor.start(context);
+        } catch (cause) {
+          if (cause instanceof ParslError) throw cause;
+          throw new ConfigError(`executor ${executor.label} failed to start: ${(cause as Error)?.message ?? cause}`, {
+            code: ErrorCodes.ExecutorStart, path: `executors.${executor.label}`, cause,
+            hint: `see ${join(dfk.runDir, 'parsl.log')} and the executor's folder ${dir}`,
+          });
+        }
+        started.push(executor);
+      }
+    } catch (error) {
+      await Promise.allSettled(started.map((e) => e.shutdown({ timeoutMs: 5000 })));
+      await parts.monitoring?.stop().catch(() => undefined);
+      await parts.closeLogger();
+      throw error;
+    }
+    const previous = peekCurrentDataFlowKernel();
+    if (previous instanceof DataFlowKernel && !previous.closing) {
+      parts.logger.warn('a DataFlowKernel was already loaded; apps now submit to the new one');
+    }
+    setCurrentDataFlowKernel(dfk);
+    parts.logger.info({ runId: dfk.runId, executors: dfk.labels, coreVersion: CORE_VERSION }, 'DataFlowKernel started');
+    return dfk;
+  }
+
+  /** Labels of the configured executors. */
+  get executorLabels(): readonly string[] {
+    return this.labels;
+  }
+
+  /** The executor with this label. */
+  executor(label: string): Executor | undefined {
+    return this.executors.get(label);
+  }
+
+  /** How many tasks are in each state, and how many were submitted in all. */
+  counts(): TaskCounts {
+    return { ...this.stateCounts, submitted: this.nextTaskId };
+  }
+
+  /** Number of tasks not yet in a final state. */
+  get pendingTasks(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Listen to task state changes (progress displays, tests). Returns a function that removes
+   * the listener. Listeners run synchronously: keep them cheap.
+   */
+  onTaskEvent(listener: (event: TaskEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Submit one call of an app. Called by the app callables; returns the task's future. */
+  submit(definition: AppDefinition, app: App<unknown[], unknown>, args: unknown[]): AppFuture<unknown> {
+    const future = new AppFuture<unknown>();
+    const id = this.nextTaskId++;
+    future.tid = id;
+    future.appName = definition.name;
+    if (this.closing) {
+      future.state = TaskState.failed;
+      future.settle.reject(new UsageError(ErrorCodes.DataFlowKernelClosed, `app ${definition.name} was called after cleanup()`, {
+        hint: 'call apps before dfk.cleanup(), or load a new config with loadConfig()',
+      }));
+      return future;
+    }
+    let record: TaskRecord;
+    try {
+      record = this.makeRecord(id, definition, app, args, future);
+    } catch (error) {
+      future.state = TaskState.failed;
+      this.stateCounts.failed++;
+      future.settle.reject(error);
+      return future;
+    }
+    this.active.set(id, record);
+    this.stateCounts.unsched++;
+    this.radio?.send({
+      kind: 'task', runId: this.runId, time: Date.now(), taskId: id, appName: definition.name, executor: record.executor,
+      dependencies: record.dependencies, cache: definition.options.cache === true, fnHash: '',
+    });
+
+    const deps: PromiseLike<unknown>[] = [];
+    collectFutures(args, deps);
+    if (deps.length === 0) {
+      this.launch(record);
+    } else {
+      this.setState(record, TaskState.pending);
+      record.dependencies = deps.map((d) => (AppFuture.isFuture(d) ? d.tid : -1));
+      let remaining = deps.length;
+      const onSettled = (): void => {
+        if (--remaining === 0) this.dependenciesDone(record, deps);
+      };
+      for (const dep of deps) dep.then(onSettled, onSettled);
+    }
+    return future;
+  }
+
+  /**
+   * Wait until every task submitted so far is in a final state. Bounded by `timeoutMs` when given
+   * (rejects with PARSL_TIMEOUT, naming how many tasks are left).
+   */
+  waitForCurrentTasks(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.active.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => { if (timer) clearTimeout(timer); resolve(); };
+      this.idleWaiters.push(done);
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          const i = this.idleWaiters.indexOf(done);
+          if (i >= 0) this.idleWaiters.splice(i, 1);
+          reject(new UsageError(ErrorCodes.Timeout, `${this.active.size} tasks were still running after ${options.timeoutMs} ms`, {
+            hint: 'raise the timeout, or look at the run log for tasks that do not finish',
+          }));
+        }, options.timeoutMs);
+      }
+    });
+  }
+
+  /**
+   * Stop the run: no more submissions; tasks not yet launched are cancelled (TaskCancelled);
+   * executors are shut down, which stops every worker and child process they started; monitoring
+   * and the log are flushed. Bounded by the config's `cleanupTimeout`. Safe to call twice.
+   */
+  cleanup(): Promise<void> {
+    this.closing ??= this.doCleanup();
+    return this.closing;
+  }
+
+  private async doCleanup(): Promise<void> {
+    if (peekCurrentDataFlowKernel() === this) setCurrentDataFlowKernel(undefined);
+    const timeoutMs = this.parts.cleanupTimeoutSeconds * 1000;
+    this.logger.info({ active: this.active.size }, 'cleanup started');
+    for (const record of [...this.active.values()]) {
+      if (record.state === TaskState.unsched || record.state === TaskState.pending) {
+        this.fail(record, new TaskCancelled(record.id, 'the DataFlowKernel was cleaned up before the task was launched'), TaskState.failed);
+      }
+    }
+    const results = await Promise.allSettled(this.parts.executors.map((executor) =>
+      withTimeout(executor.shutdown({ timeoutMs: Math.max(1000, timeoutMs - 1000) }), timeoutMs,
+        `executor ${executor.label} did not shut down within ${timeoutMs} ms`)));
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'rejected') this.logger.error({ err: result.reason, executor: this.parts.executors[i]?.label }, 'executor shutdown failed');
+    }
+    // An executor must reject what it still held; anything left is cancelled here, so no future hangs.
+    for (const record of [...this.active.values()]) {
+      this.fail(record, new TaskCancelled(record.id, 'the DataFlowKernel was cleaned up while the task was running'), TaskState.failed);
+    }
+    if (this.parts.memoizer) await this.parts.memoizer.close().catch((err) => this.logger.error({ err }, 'memoizer close failed'));
+    this.radio?.send({
+      kind: 'workflow_end', runId: this.runId, time: Date.now(),
+      tasksCompleted: this.stateCounts.exec_done + this.stateCounts.memo_done,
+      tasksFailed: this.stateCounts.failed + this.stateCounts.dep_fail,
+    });
+    if (this.radio) await withTimeout(this.radio.close(), timeoutMs, 'monitoring radio did not close').catch(() => undefined);
+    if (this.parts.monitoring) await withTimeout(this.parts.monitoring.stop(), timeoutMs, 'monitoring did not stop').catch(() => undefined);
+    this.logger.info({ counts: this.counts() }, 'cleanup done');
+    await this.parts.closeLogger();
+  }
+
+  private makeRecord(id: number, definition: AppDefinition, app: App<unknown[], unknown>, args: unknown[], future: AppFuture<unknown>): TaskRecord {
+    const opts = definition.options;
+    const last = args.length > 0 ? args[args.length - 1] : undefined;
+    const invocation = isInvocationOptions(last) ? (last as InvocationOptions) : undefined;
+    const executor = this.chooseExecutor(definition);
+    const outputs = (invocation?.outputs ?? []).map((o, i) => toFile(o, `outputs[${i}]`, definition.name));
+    const inputs = (invocation?.inputs ?? []).filter((i) => File.isFile(i)) as File[];
+    if (outputs.length > 0) {
+      future.outputs = outputs.map((file) => new DataFuture(file, future));
+      // The function sees Files, not whatever was passed (strings are accepted too).
+      args = args.slice(0, -1).concat({ ...invocation, outputs });
+    }
+    const stdout = this.redirect(invocation?.stdout ?? opts.stdout, definition.name, id, 'stdout');
+    const stderr = this.redirect(invocation?.stderr ?? opts.stderr, definition.name, id, 'stderr');
+    future.stdout = stdout === undefined ? undefined : typeof stdout === 'string' ? stdout : stdout[0];
+    future.stderr = stderr === undefined ? undefined : typeof stderr === 'string' ? stderr : stderr[0];
+    const resources = { ...opts.resources, ...invocation?.resources };
+    const priority = invocation?.priority ?? resources.priority ?? opts.priority ?? 0;
+    return {
+      id, definition, app, future, args, executor, state: TaskState.unsched, tries: 0, failCost: 0, resources,
+      walltimeSeconds: invocation?.walltime ?? opts.walltime, priority, inputs, outputs, stdout, stderr, dependencies: [],
+    };
+  }
+
+  private chooseExecutor(definition: AppDefinition): string {
+    const wanted = definition.options.executors;
+    if (wanted === undefined || wanted === 'all') {
+      if (this.labels.length === 1) return this.labels[0]!;
+      return this.labels[this.roundRobin++ % this.labels.length]!;
+    }
+    const unknown = wanted.filter((l) => !this.executors.has(l));
+    if (unknown.length > 0 || wanted.length === 0) {
+      throw new UsageError(ErrorCodes.UnknownExecutor,
+        `app ${definition.name} asks for executor(s) ${unknown.map((l) => `"${l}"`).join(', ') || '(none)'}, but the config has ${this.labels.map((l) => `"${l}"`).join(', ')}`, {
+          hint: `use one of the configured labels in the app's executors option`,
+        });
+    }
+    return wanted.length === 1 ? wanted[0]! : wanted[this.roundRobin++ % wanted.length]!;
+  }
+
+  private redirect(value: InvocationOptions['stdout'], appName: string, id: number, stream: 'stdout' | 'stderr'): Redirect | undefined {
+    if (value === undefined) return undefined;
+    if (value === AUTO_LOGNAME) {
+      const dir = join(this.runDir, 'task_logs', String(Math.floor(id / 10000)).padStart(4, '0'));
+      mkdirSync(dir, { recursive: true });
+      return join(dir, `${appName}-${id}.${stream}`);
+    }
+    if (typeof value === 'string' || (Array.isArray(value) && typeof value[0] === 'string' && (value[1] === 'a' || value[1] === 'w'))) {
+      return value as Redirect;
+    }
+    throw new UsageError(ErrorCodes.BadArguments, `app ${appName}: ${stream} must be a path, [path, 'a'|'w'] or AUTO_LOGNAME`, {
+      hint: `write { ${stream}: '/tmp/out.txt' } or { ${stream}: ['/tmp/out.txt', 'a'] }`,
+    });
+  }
+
+  private dependenciesDone(record: TaskRecord, deps: readonly PromiseLike<unknown>[]): void {
+    if (record.state !== TaskState.pending) return; // cancelled meanwhile
+    const failed: { tid: number; error: unknown }[] = [];
+    const values = new Map<PromiseLike<unknown>, unknown>();
+    for (const dep of deps) {
+      const outcome = AppFuture.isFuture(dep) ? dep.outcome : undefined;
+      if (outcome === undefined) {
+        // A plain Promise: its value arrives through then(); handled by the slow path below.
+        void this.resolvePlainPromises(record, deps);
+        return;
+      }
+      if (outcome.ok) values.set(dep, dep instanceof DataFuture ? dep.file : outcome.value);
+      else failed.push({ tid: (dep as AppFuture<unknown>).tid, error: outcome.error });
+    }
+    this.afterDependencies(record, values, failed);
+  }
+
+  private async resolvePlainPromises(record: TaskRecord, deps: readonly PromiseLike<unknown>[]): Promise<void> {
+    const values = new Map<PromiseLike<unknown>, unknown>();
+    const failed: { tid: number; error: unknown }[] = [];
+    for (const dep of deps) {
+      try {
+        const value = await dep;
+        values.set(dep, dep instanceof DataFuture ? dep.file : value);
+      } catch (error) {
+        failed.push({ tid: AppFuture.isFuture(dep) ? dep.tid : -1, error });
+      }
+    }
+    this.afterDependencies(record, values, failed);
+  }
+
+  private afterDependencies(record: TaskRecord, values: Map<PromiseLike<unknown>, unknown>, failed: { tid: number; error: unknown }[]): void {
+    if (record.state !== TaskState.pending) return;
+    if (failed.length > 0) {
+      const first = failed[0]!;
+      const root = first.error instanceof DependencyError
+        ? { tid: first.error.rootTaskId, error: first.error.rootCause }
+        : { tid: first.tid, error: first.error };
+      this.fail(record, new DependencyError(record.id, failed.map((f) => f.tid), root.tid, root.error), TaskState.dep_fail);
+      return;
+    }
+    record.args = replaceFutures(record.args, (f) => values.get(f)) as unknown[];
+    this.launch(record);
+  }
+
+  private launch(record: TaskRecord): void {
+    if (record.definition.kind === 'join') {
+      void this.runJoin(record);
+      return;
+    }
+    const shipped = shippedCache.get(record.definition);
+    if (shipped) {
+      this.sendToExecutor(record, shipped);
+      return;
+    }
+    record.definition.shipped(record.app).then((value) => {
+      shippedCache.set(record.definition, value);
+      if (record.state === TaskState.unsched || record.state === TaskState.pending) this.sendToExecutor(record, value);
+    }, (error: unknown) => this.fail(record, error, TaskState.failed));
+  }
+
+  private sendToExecutor(record: TaskRecord, fn: ShippedFunction): void {
+    const executor = this.executors.get(record.executor)!;
+    const task: ExecutorTask = {
+      id: record.id, try: record.tries, appName: record.definition.name,
+      kind: record.definition.kind === 'bash' ? 'bash' : 'function', fn,
+      args: record.args, resources: record.resources, priority: record.priority,
+      inputs: record.inputs, outputs: record.outputs,
+      ...(record.walltimeSeconds !== undefined ? { walltimeSeconds: record.walltimeSeconds } : {}),
+      ...(record.stdout !== undefined ? { stdout: record.stdout } : {}),
+      ...(record.stderr !== undefined ? { stderr: record.stderr } : {}),
+      ...(record.definition.options.env ? { env: record.definition.options.env } : {}),
+    };
+    this.setState(record, TaskState.launched);
+    let result: Promise<unknown>;
+    try {
+      result = executor.submit(task);
+    } catch (error) {
+      this.tryFailed(record, error);
+      return;
+    }
+    const tryNumber = record.tries;
+    result.then(
+      (value) => { if (record.tries === tryNumber) this.succeed(record, value); },
+      (error: unknown) => { if (record.tries === tryNumber) this.tryFailed(record, error); },
+    );
+  }
+
+  private async runJoin(record: TaskRecord): Promise<void> {
+    this.setState(record, TaskState.running);
+    let inner: unknown;
+    try {
+      inner = await (record.definition.fn as (...a: unknown[]) => unknown)(...record.args);
+    } catch (error) {
+      this.tryFailed(record, error);
+      return;
+    }
+    const list = Array.isArray(inner) ? inner : [inner];
+    if (!list.every((f) => AppFuture.isFuture(f) || f instanceof Promise)) {
+      this.fail(record, new UsageError(ErrorCodes.JoinBadReturn, `join app ${record.definition.name} must return a future or a list of futures`, {
+        hint: 'return the AppFuture(s) of the apps it calls, e.g. `return [a(1), b(2)]`',
+      }), TaskState.failed);
+      return;
+    }
+    this.setState(record, TaskState.joining);
+    const settled = await Promise.allSettled(list as PromiseLike<unknown>[]);
+    const failedIndex = settled.findIndex((s) => s.status === 'rejected');
+    if (failedIndex >= 0) {
+      const error = (settled[failedIndex] as PromiseRejectedResult).reason;
+      const dep = list[failedIndex];
+      const tid = AppFuture.isFuture(dep) ? dep.tid : -1;
+      const root = error instanceof DependencyError ? { tid: error.rootTaskId, error: error.rootCause } : { tid, error };
+      const failedTids = settled.flatMap((s, i) => (s.status === 'rejected' && AppFuture.isFuture(list[i]) ? [(list[i] as AppFuture).tid] : []));
+      this.fail(record, new DependencyError(record.id, failedTids, root.tid, root.error), TaskState.failed);
+      return;
+    }
+    const values = settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
+    this.succeed(record, Array.isArray(inner) ? values : values[0]);
+  }
+
+  /** Called by executors (through their context) when a task starts running. @internal */
+  taskRunning(taskId: number): void {
+    const record = this.active.get(taskId);
+    if (record && record.state === TaskState.launched) this.setState(record, TaskState.running);
+  }
+
+  private succeed(record: TaskRecord, value: unknown): void {
+    if (!this.active.has(record.id)) return;
+    this.setState(record, TaskState.exec_done);
+    this.finish(record);
+    record.future.settle.resolve(value);
+    for (const output of record.future.outputs) output.settle.resolve(output.file);
+  }
+
+  private tryFailed(record: TaskRecord, error: unknown): void {
+    if (!this.active.has(record.id)) return;
+    const handler = record.definition.options.retryHandler ?? this.parts.retryHandler;
+    const retries = record.definition.options.retries ?? this.parts.retries;
+    const retryable = !this.closing && !(error instanceof TaskCancelled) && retries > 0;
+    if (retryable) {
+      let cost: number;
+      try {
+        cost = handler(error, { taskId: record.id, appName: record.definition.name, tryNumber: record.tries, failCost: record.failCost, executor: record.executor });
+      } catch (handlerError) {
+        this.logger.error({ err: handlerError, taskId: record.id }, 'retryHandler threw; not retrying');
+        cost = Infinity;
+      }
+      record.failCost += Number.isFinite(cost) && cost >= 0 ? cost : Infinity;
+      if (record.failCost <= retries) {
+        this.logger.info({ taskId: record.id, try: record.tries, failCost: record.failCost, err: error }, 'task failed; retrying');
+        this.emit(record, record.state, TaskState.failed, error);
+        record.tries++;
+        this.setState(record, TaskState.pending);
+        this.launch(record);
+        return;
+      }
+    }
+    this.fail(record, error, TaskState.failed);
+  }
+
+  private fail(record: TaskRecord, error: unknown, state: typeof TaskState.failed | typeof TaskState.dep_fail): void {
+    if (!this.active.has(record.id)) return;
+    this.setState(record, state, error);
+    this.finish(record);
+    if (state === TaskState.failed) this.logger.info({ taskId: record.id, app: record.definition.name, err: error }, 'task failed');
+    record.future.settle.reject(error);
+    for (const output of record.future.outputs) output.settle.reject(error);
+  }
+
+  private finish(record: TaskRecord): void {
+    this.active.delete(record.id);
+    if (this.active.size === 0 && this.idleWaiters.length > 0) {
+      for (const waiter of this.idleWaiters.splice(0)) waiter();
+    }
+  }
+
+  private setState(record: TaskRecord, to: TaskState, error?: unknown): void {
+    const from = record.state;
+    if (from === to) return;
+    this.stateCounts[from]--;
+    this.stateCounts[to]++;
+    record.state = to;
+    record.future.state = to;
+    if (this.listeners.size > 0 || this.radio) this.emit(record, from, to, error);
+  }
+
+  private emit(record: TaskRecord, from: TaskState, to: TaskState, error?: unknown): void {
+    if (this.radio) {
+      this.radio.send({
+        kind: 'task_state', runId: this.runId, time: Date.now(), taskId: record.id, tryId: record.tries, state: to, executor: record.executor,
+        ...(error === undefined ? {} : { error: describeError(error) }),
+      });
+    }
+    if (this.listeners.size === 0) return;
+    const event: TaskEvent = { taskId: record.id, appName: record.definition.name, from, to, tryNumber: record.tries, executor: record.executor, ...(error === undefined ? {} : { error }) };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ err }, 'task event listener threw');
+      }
+    }
+  }
+}
+
+function isInvocationOptions(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (INVOCATION_KEYS.has(key)) return true;
+  return false;
+}
+
+function toFile(value: unknown, where: string, appName: string): File {
+  if (File.isFile(value)) return value;
+  if (typeof value === 'string') return new File(value);
+  throw new UsageError(ErrorCodes.BadFile, `app ${appName}: ${where} must be a File or a path, got ${value === null ? 'null' : typeof value}`, {
+    hint: "write outputs: [new File('/path/to/out.txt')]",
+  });
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function safeUser(): string {
+  try { return userInfo().username; } catch { return 'unknown'; }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UsageError(ErrorCodes.Timeout, message)), ms);
+      timer.unref();
+    }),
+  ]);
+}
+
+/** @internal */
+export const scriptName = (): string => basename(process.argv[1] ?? 'workflow');

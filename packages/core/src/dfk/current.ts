@@ -1,0 +1,46 @@
+import type { AppFuture } from '../futures/AppFuture.js';
+import type { App, AppDefinition } from '../apps/AppDefinition.js';
+import { ErrorCodes } from '../errors/codes.js';
+import { UsageError } from '../errors/usageErrors.js';
+
+/**
+ * What apps need from a DataFlowKernel: a way to submit a call.
+ *
+ * @since 0.1.0
+ */
+export interface TaskSubmitter {
+  /** Submit one call of an app. */
+  submit(definition: AppDefinition, app: App<unknown[], unknown>, args: unknown[]): AppFuture<unknown>;
+}
+
+const KEY = Symbol.for('parsl-ts.current-dfk');
+const slot = globalThis as unknown as Record<symbol, TaskSubmitter | undefined>;
+
+/**
+ * The DataFlowKernel apps submit to when they are called (set by `loadConfig`, cleared by `cleanup`).
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * currentDataFlowKernel(); // throws PARSL_NO_DFK before loadConfig()
+ * ```
+ */
+export function currentDataFlowKernel(): TaskSubmitter {
+  const dfk = slot[KEY];
+  if (!dfk) {
+    throw new UsageError(ErrorCodes.NoDataFlowKernel, 'an app was called, but no DataFlowKernel is loaded', {
+      hint: 'call `await loadConfig(config)` before calling apps (and do not call apps after `dfk.cleanup()`)',
+    });
+  }
+  return dfk;
+}
+
+/** Set or clear the current DataFlowKernel. @internal */
+export function setCurrentDataFlowKernel(dfk: TaskSubmitter | undefined): void {
+  slot[KEY] = dfk;
+}
+
+/** The current DataFlowKernel, or undefined. @internal */
+export function peekCurrentDataFlowKernel(): TaskSubmitter | undefined {
+  return slot[KEY];
+}

@@ -1,0 +1,63 @@
+/**
+ * @parsl-ts/core: Parsl's programming model for TypeScript. Apps return futures; the
+ * DataFlowKernel runs each task as soon as its inputs are ready, on the executors the config names.
+ *
+ * @packageDocumentation
+ */
+import './config/duplicateCore.js';
+
+export { ParslError, type ParslErrorOptions } from './errors/ParslError.js';
+export { ErrorCodes, type ErrorCode } from './errors/codes.js';
+export { AppTimeout, BashExitFailure, DependencyError, TaskCancelled, WorkerLost } from './errors/taskErrors.js';
+export {
+  ConfigError, FunctionShippingError, PluginError, SerializationError, StagingError, UsageError,
+} from './errors/usageErrors.js';
+export { errorFromPlain, errorToPlain, registerErrorClass, type PlainError } from './errors/remoteErrors.js';
+
+export { File, type PlainFile } from './data/File.js';
+export { AppFuture } from './futures/AppFuture.js';
+export { DataFuture } from './futures/DataFuture.js';
+
+export { app } from './apps/app.js';
+export { bashApp } from './apps/bashApp.js';
+export { joinApp, type JoinResult } from './apps/joinApp.js';
+export { isApp, type App, type AppDefinition, type AppKind, type FutureOr } from './apps/AppDefinition.js';
+export { AUTO_LOGNAME, type AppOptions, type InvocationOptions, type ShipMode } from './apps/AppOptions.js';
+
+export { TaskState, FINAL_STATES, ALL_STATES } from './dfk/TaskState.js';
+export { DataFlowKernel, type TaskEvent, type TaskCounts } from './dfk/DataFlowKernel.js';
+export { currentDataFlowKernel } from './dfk/current.js';
+export { defaultRetryHandler, type RetryContext, type RetryHandler } from './dfk/retry.js';
+export { createRunLogger, silentLogger, type Logger, type LogLevel } from './dfk/logger.js';
+export { makeRunDir } from './dfk/runDir.js';
+
+export type { Config, ConfigFile } from './config/Config.js';
+export { loadConfig, resolveConfig } from './config/loadConfig.js';
+export { readConfigFile, configFromFile, validateConfigFile } from './config/configFile.js';
+export {
+  definePlugin, MATURITY_LEVELS, PLUGIN_KINDS,
+  type Maturity, type PluginFactory, type PluginKind, type PluginManifest,
+} from './config/PluginManifest.js';
+export { instantiatePlugin, loadPlugin, loadedPlugins, registerPlugin, setPluginNoticeHandler } from './config/pluginLoader.js';
+export { importFrom } from './config/importFrom.js';
+export { assertSingleCore, loadedCoreCopies } from './config/duplicateCore.js';
+export { parslContainer, pluginToken, PluginManifestToken } from './di/container.js';
+
+export type { Executor, ExecutorContext, ExecutorTask, BlockScalingExecutor, Redirect } from './interfaces/Executor.js';
+export { isBlockScalingExecutor } from './interfaces/Executor.js';
+export { JobState, TERMINAL_JOB_STATES, type ExecutionProvider, type JobStatus } from './interfaces/ExecutionProvider.js';
+export type { Launcher } from './interfaces/Launcher.js';
+export type { Staging, StagingContext, InTaskStagingStep } from './interfaces/Staging.js';
+export type { Serializer, PluginDescriptor } from './interfaces/Serializer.js';
+export type { Monitoring, MonitoringRadio, MonitoringRecord, MonitoringSink } from './interfaces/Monitoring.js';
+export type { Memoizer, MemoizableTask, MemoOutcome } from './interfaces/Memoizer.js';
+export type { Strategy } from './interfaces/Strategy.js';
+export type { ResourceSpecification } from './interfaces/ResourceSpecification.js';
+export type { ShippedFunction } from './interfaces/ShippedFunction.js';
+
+export { SerializerRegistry } from './serialization/SerializerRegistry.js';
+export { headerBytes, splitHeader, withHeader } from './serialization/header.js';
+export { jsonSerializer } from './serialization/jsonSerializer.js';
+export { freeVariables } from './shipping/freeVariables.js';
+export { sha256, moduleSourceHash } from './shipping/hash.js';
+export { CORE_VERSION, WIRE_PROTOCOL_VERSION } from './version.js';

@@ -1,0 +1,142 @@
+import type { File } from '../data/File.js';
+import type { Logger } from '../dfk/logger.js';
+import type { SerializerRegistry } from '../serialization/SerializerRegistry.js';
+import type { MonitoringRadio } from './Monitoring.js';
+import type { ResourceSpecification } from './ResourceSpecification.js';
+import type { Serializer } from './Serializer.js';
+import type { ShippedFunction } from './ShippedFunction.js';
+import type { ExecutionProvider, JobStatus } from './ExecutionProvider.js';
+
+/** Where a bash app's stdout or stderr goes: a path (truncate) or `[path, 'a']` to append. */
+export type Redirect = string | readonly [path: string, mode: 'w' | 'a'];
+
+/**
+ * One try of one task, as handed to an executor. All futures in `args` have been replaced by
+ * their values. Plain data: it can be serialized and sent to a worker as it is.
+ *
+ * @since 0.1.0
+ */
+export interface ExecutorTask {
+  /** Task id. */
+  readonly id: number;
+  /** Try number, from 0. */
+  readonly try: number;
+  /** The app's name (for errors and logs). */
+  readonly appName: string;
+  /** `function`: the result is the function's return value. `bash`: the function returns a command line, which is run. */
+  readonly kind: 'function' | 'bash';
+  /** The function to run. */
+  readonly fn: ShippedFunction;
+  /** Arguments, futures resolved. */
+  readonly args: readonly unknown[];
+  /** Resources the task asks for. */
+  readonly resources: ResourceSpecification;
+  /** Kill the task after this many seconds. */
+  readonly walltimeSeconds?: number;
+  /** Lower runs first. */
+  readonly priority: number;
+  /** For bash apps: where stdout goes. */
+  readonly stdout?: Redirect;
+  /** For bash apps: where stderr goes. */
+  readonly stderr?: Redirect;
+  /** Input files (already staged in for separate-task staging). */
+  readonly inputs: readonly File[];
+  /** Output files the task must produce. */
+  readonly outputs: readonly File[];
+  /** Extra environment variables for the task (bash apps and worker processes). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What the DataFlowKernel gives an executor when it starts it.
+ *
+ * @since 0.1.0
+ */
+export interface ExecutorContext {
+  /** Unique id of the run (a UUID). */
+  readonly runId: string;
+  /** The executor's own directory under the run directory (created). */
+  readonly runDir: string;
+  /** Logger scoped to the executor. */
+  readonly logger: Logger;
+  /** The serializer tasks and results travel with (the config's choice). */
+  readonly serializer: Serializer;
+  /** Every registered serializer, to decode payloads by header. */
+  readonly serializers: SerializerRegistry;
+  /** Tell the DataFlowKernel that a task started running on a worker (optional for executors). */
+  readonly taskRunning: (taskId: number) => void;
+  /** Where to send monitoring records, when monitoring is on. */
+  readonly monitoring?: MonitoringRadio;
+}
+
+/**
+ * An executor runs tasks somewhere: threads in this process, worker pools on cluster nodes, a
+ * TaskVine manager. Implementations live in plugins (`@parsl-ts/executor-*`).
+ *
+ * `submit` returns a Promise of the task's result: the function's return value, or for bash apps
+ * the exit code 0. It rejects with the task's error, rebuilt with its class, message and remote
+ * stack ({@link errorFromPlain}), or with a coded error such as `WorkerLost` or `AppTimeout`.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const executor: Executor = new ThreadPoolExecutor({ label: 'local', maxThreads: 2 });
+ * await executor.start(context);
+ * const result = await executor.submit(task);
+ * await executor.shutdown();
+ * ```
+ */
+export interface Executor {
+  /** Unique label; apps choose executors by label. */
+  readonly label: string;
+  /** Kind of executor, e.g. `threads`, `htex`, `taskvine`. */
+  readonly kind: string;
+  /** Start workers, sockets, sidecars. Called once by the DataFlowKernel. */
+  start(context: ExecutorContext): Promise<void>;
+  /** Run one try of a task. */
+  submit(task: ExecutorTask): Promise<unknown>;
+  /**
+   * Stop everything the executor started: workers, processes, sockets, timers. Pending tasks are
+   * rejected with `TaskCancelled`. Must finish within `timeoutMs` (killing what does not stop).
+   */
+  shutdown(options?: { timeoutMs?: number }): Promise<void>;
+  /** Tasks submitted and not yet finished. */
+  readonly outstanding: number;
+  /** Plain-data options, for `parsl-ts config check` and monitoring. */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An executor that gets its workers in blocks from an {@link ExecutionProvider} (HTEX, TaskVine).
+ * Core's block scaling and job-status poller drive it through this interface.
+ *
+ * @since 0.1.0
+ */
+export interface BlockScalingExecutor extends Executor {
+  /** The provider that submits blocks. */
+  readonly provider: ExecutionProvider;
+  /** Worker slots per block (for the strategy's arithmetic). */
+  readonly workersPerBlock: number;
+  /** Start `blocks` new blocks; returns their block ids. */
+  scaleOut(blocks: number): Promise<string[]>;
+  /** Stop `blocks` blocks, idle ones first; returns the block ids stopped. */
+  scaleIn(blocks: number, options?: { maxIdleSeconds?: number }): Promise<string[]>;
+  /** Status of every block this executor started. */
+  blockStatus(): Promise<ReadonlyMap<string, JobStatus>>;
+  /** Seconds since each block last had a task (for idle scale-in). */
+  idleSeconds(): ReadonlyMap<string, number>;
+}
+
+/**
+ * True when an executor takes part in block scaling.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * if (isBlockScalingExecutor(ex)) await ex.scaleOut(1);
+ * ```
+ */
+export function isBlockScalingExecutor(executor: Executor): executor is BlockScalingExecutor {
+  const candidate = executor as Partial<BlockScalingExecutor>;
+  return typeof candidate.scaleOut === 'function' && typeof candidate.scaleIn === 'function' && candidate.provider !== undefined;
+}

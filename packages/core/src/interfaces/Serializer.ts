@@ -1,0 +1,44 @@
+/**
+ * Turns values into bytes and back. Every payload starts with the serializer's header (its `id`
+ * followed by a newline, as Parsl's serialization headers), so a receiver can pick the right
+ * deserializer from a registry.
+ *
+ * A serializer must round-trip at least: primitives, `undefined`, BigInt, plain objects and
+ * arrays, Date, Map, Set, typed arrays and Buffers, Errors (through `errorToPlain`/`errorFromPlain`,
+ * with cause and stack) and Files (through `File.toPlain`/`File.fromPlain`).
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const bytes = serializer.serialize({ a: 1n });
+ * serializer.deserialize(bytes); // { a: 1n }
+ * ```
+ */
+export interface Serializer {
+  /** Short identifier written as the header, e.g. `msgpack`. ASCII, no newline. */
+  readonly id: string;
+  /** Encode a value, header included. */
+  serialize(value: unknown): Uint8Array;
+  /** Decode a payload produced by {@link Serializer.serialize} (header included). */
+  deserialize(payload: Uint8Array): unknown;
+  /**
+   * How to re-create this serializer elsewhere (a worker thread or process): the package that
+   * exports a factory and its plain-data options.
+   */
+  readonly descriptor: PluginDescriptor;
+}
+
+/**
+ * Plain data that names a plugin instance: the package (or module URL), the export to call as a
+ * factory, and the options. It is what config files contain and what travels to workers.
+ *
+ * @since 0.1.0
+ */
+export interface PluginDescriptor {
+  /** npm package name or module URL, e.g. `@parsl-ts/serializer-msgpack`. */
+  readonly package: string;
+  /** Export of that module to use; defaults to the manifest's factory. */
+  readonly export?: string;
+  /** Plain-data options for the factory. */
+  readonly options?: Record<string, unknown>;
+}

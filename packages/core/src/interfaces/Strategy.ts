@@ -1,0 +1,18 @@
+import type { BlockScalingExecutor } from './Executor.js';
+
+/**
+ * Decides, at every poll, how many blocks each block-scaling executor should have, and calls
+ * `scaleOut`/`scaleIn`. Built in: `none`, `simple`, `htexAutoScale` (as in Parsl).
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const strategy: Strategy = { name: 'none', async strategize() {} };
+ * ```
+ */
+export interface Strategy {
+  /** Name, e.g. `simple`. */
+  readonly name: string;
+  /** Look at the executors and scale them. Called periodically by the job-status poller. */
+  strategize(executors: readonly BlockScalingExecutor[]): Promise<void>;
+}

@@ -1,0 +1,78 @@
+import { analyze } from 'eslint-scope';
+import { parse } from 'espree';
+
+/**
+ * Names that a shipped function may use without capturing them: globals of a fresh worker,
+ * plus helpers that TypeScript transpilers inject (`__name` from esbuild's keepNames).
+ */
+const TRANSPILER_HELPERS = new Set(['__name', 'arguments', 'undefined', 'NaN', 'Infinity', 'globalThis']);
+
+/**
+ * The free variables of a function's source that are not globals: what the function captures
+ * from its surrounding scopes. An empty list means the function is self-contained and can travel
+ * by value.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const k = 2;
+ * freeVariables(((x: number) => x * k).toString()); // ['k']
+ * freeVariables(((x: number) => Math.max(x, 0)).toString()); // []
+ * ```
+ */
+export function freeVariables(source: string): string[] {
+  const program = parseFunctionSource(source);
+  const scopeManager = analyze(program as never, { ecmaVersion: 2022, sourceType: 'module' } as never);
+  const moduleScope = scopeManager.globalScope!;
+  const names = new Set<string>();
+  for (const ref of moduleScope.through) {
+    const name = ref.identifier.name;
+    if (TRANSPILER_HELPERS.has(name) || name in globalThis) continue;
+    names.add(name);
+  }
+  return [...names].sort();
+}
+
+/**
+ * Parse a function's `toString()` as an expression. Handles functions, arrows, async and
+ * generator functions, classes, and object-literal methods (`name(x) { ... }`).
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const program = parseFunctionSource('async (x) => x + 1');
+ * ```
+ */
+export function parseFunctionSource(source: string): unknown {
+  const options = { ecmaVersion: 2022 as const, sourceType: 'module' as const };
+  try {
+    return parse(`(${source});`, options);
+  } catch (first) {
+    try {
+      return parse(`({ ${source} });`, options);
+    } catch {
+      throw first;
+    }
+  }
+}
+
+/**
+ * The source text to re-create a function with `new Function('return ' + text)`: the source as
+ * is, or wrapped when it is an object-literal method.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * expressionSource('m(x) { return x; }'); // '({ m(x) { return x; } }).m'
+ * ```
+ */
+export function expressionSource(source: string, name: string): string {
+  const options = { ecmaVersion: 2022 as const, sourceType: 'module' as const };
+  try {
+    parse(`(${source});`, options);
+    return `(${source})`;
+  } catch {
+    const key = JSON.stringify(name);
+    return `({ ${source} })[${key}]`;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Worker-side helpers of @parsl-ts/core, for executor plugins: re-create shipped functions, run
+ * tasks and bash commands. Import from `@parsl-ts/core/worker`.
+ *
+ * @packageDocumentation
+ */
+export { executeTask } from './worker/executeTask.js';
+export { cachedShippedFunction, markWorkerContext, resolveShippedFunction, type ResolveOptions } from './worker/resolveShippedFunction.js';
+export { killRunningBashCommands, runBashCommand, runningBashCommands, type BashCommand } from './bash/runBashCommand.js';
