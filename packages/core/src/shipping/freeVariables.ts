@@ -44,7 +44,7 @@ export function freeVariables(source: string): string[] {
  * ```
  */
 export function parseFunctionSource(source: string): unknown {
-  const options = { ecmaVersion: 2022 as const, sourceType: 'module' as const };
+  const options = { ecmaVersion: 2022 as const, sourceType: 'module' as const, range: true };
   try {
     return parse(`(${source});`, options);
   } catch (first) {
@@ -67,7 +67,7 @@ export function parseFunctionSource(source: string): unknown {
  * ```
  */
 export function expressionSource(source: string, name: string): string {
-  const options = { ecmaVersion: 2022 as const, sourceType: 'module' as const };
+  const options = { ecmaVersion: 2022 as const, sourceType: 'module' as const, range: true };
   try {
     parse(`(${source});`, options);
     return `(${source})`;

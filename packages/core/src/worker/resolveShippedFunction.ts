@@ -74,7 +74,7 @@ export function cachedShippedFunction(shipped: ShippedFunction): AnyFunction | u
 function compile(source: string, name: string): AnyFunction {
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- shipping by value is re-creating the function from its source
-    const fn = new Function(`"use strict";\nreturn ${expressionSource(source, name)};`)() as unknown;
+    const fn = new Function(`"use strict";\nreturn ${expressionSource(source, name)};\n//# sourceURL=parsl-ts-app:///${encodeURIComponent(name)}.js`)() as unknown;
     if (typeof fn !== 'function') throw new Error('the source does not evaluate to a function');
     return fn as AnyFunction;
   } catch (cause) {

@@ -1,0 +1,25 @@
+import type { PluginDescriptor } from '@parsl-ts/core';
+
+/** What the main thread gives each worker thread at start. */
+export interface WorkerBootData {
+  /** The serializer tasks and results travel with. */
+  readonly serializer: PluginDescriptor;
+  /** Folder to resolve plugin packages from (the workflow's working directory). */
+  readonly baseDir: string;
+  /** Flush results at least this often while busy, in ms. */
+  readonly flushIntervalMs: number;
+}
+
+/** Main → worker messages. */
+export type ToWorker =
+  | { readonly t: 'tasks'; readonly payload: Uint8Array }
+  | { readonly t: 'shutdown' };
+
+/** Worker → main messages. */
+export type FromWorker =
+  | { readonly t: 'ready' }
+  | { readonly t: 'boot-failed'; readonly error: Uint8Array | string }
+  | { readonly t: 'results'; readonly payload: Uint8Array };
+
+/** One result: task id, try, ok flag, value or error. */
+export type ResultTuple = [id: number, tryNumber: number, ok: boolean, valueOrError: unknown];

@@ -1,0 +1,124 @@
+/**
+ * The worker thread: receives batches of tasks, runs them one at a time, and sends results back
+ * in batches (at least every `flushIntervalMs` while busy, and whenever it runs out of work).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ExecutorTask, Serializer } from '@parsl-ts/core';
+import { errorToPlain, importFrom } from '@parsl-ts/core';
+import {
+  cachedShippedFunction, executeTask, instantiateDescriptor, killRunningBashCommands, markWorkerContext,
+} from '@parsl-ts/core/worker';
+import type { FromWorker, ResultTuple, ToWorker, WorkerBootData } from './messages.js';
+
+const boot = workerData as WorkerBootData;
+const port = parentPort!;
+markWorkerContext();
+
+let serializer: Serializer;
+const queue: ExecutorTask[] = [];
+let queueHead = 0;
+let running = false;
+let results: ResultTuple[] = [];
+let lastFlush = performance.now();
+let tsxRegistered: Promise<void> | undefined;
+
+function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
+  port.postMessage(message, transfer);
+}
+
+function flush(): void {
+  lastFlush = performance.now();
+  if (results.length === 0) return;
+  // A fresh Uint8Array, so postMessage transfers exactly these bytes and not the encoder's pool.
+  const bytes = serializer.serialize(results);
+  const payload = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  results = [];
+  post({ t: 'results', payload }, [payload.buffer as ArrayBuffer]);
+}
+
+function importModule(url: string): Promise<unknown> {
+  if (/\.[cm]?tsx?$/.test(url)) {
+    tsxRegistered ??= (importFrom('tsx/esm/api', boot.baseDir) as Promise<{ register: () => unknown }>)
+      .then((api) => { api.register(); })
+      .catch((cause: unknown) => {
+        throw new Error(`importing TypeScript module ${url} needs tsx; install it (npm i tsx) or run the workflow with parsl-ts run`, { cause });
+      });
+    return tsxRegistered.then(() => import(url));
+  }
+  return import(url);
+}
+
+function encodeError(error: unknown): unknown {
+  // Errors travel through the serializer (which uses errorToPlain); a throwing getter or
+  // an exotic object must not break the result batch.
+  try {
+    serializer.serialize(error);
+    return error;
+  } catch {
+    return Object.assign(new Error(errorToPlain(error).message), { name: errorToPlain(error).name });
+  }
+}
+
+function encodeValue(task: ExecutorTask, value: unknown): ResultTuple {
+  try {
+    serializer.serialize(value);
+    return [task.id, task.try, true, value];
+  } catch (error) {
+    return [task.id, task.try, false, encodeError(error)];
+  }
+}
+
+async function drain(): Promise<void> {
+  if (running) return;
+  running = true;
+  try {
+    while (queueHead < queue.length) {
+      const task = queue[queueHead]!;
+      queue[queueHead++] = undefined as never;
+      try {
+        // Fast path: a cached synchronous function returning a plain value never awaits.
+        const fn = task.kind === 'function' ? cachedShippedFunction(task.fn) : undefined;
+        let value = fn ? fn(...task.args) : await executeTask(task, { importModule });
+        if (value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function') value = await value;
+        results.push([task.id, task.try, true, value]);
+      } catch (error) {
+        results.push([task.id, task.try, false, error]);
+      }
+      if (results.length >= 1024 || performance.now() - lastFlush > boot.flushIntervalMs) safeFlush();
+    }
+    queue.length = 0;
+    queueHead = 0;
+    safeFlush();
+  } finally {
+    running = false;
+  }
+}
+
+/** Flush, and if one result cannot be serialized, re-encode the batch one by one. */
+function safeFlush(): void {
+  try {
+    flush();
+  } catch {
+    const batch = results;
+    results = batch.map(([id, tryNumber, ok, value]) => (ok ? encodeValue({ id, try: tryNumber } as ExecutorTask, value) : [id, tryNumber, false, encodeError(value)]));
+    flush();
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.t === 'tasks') {
+    const tasks = serializer.deserialize(message.payload) as ExecutorTask[];
+    for (const task of tasks) queue.push(task);
+    void drain();
+  } else if (message.t === 'shutdown') {
+    killRunningBashCommands();
+    port.close();
+  }
+});
+
+instantiateDescriptor<Serializer>(boot.serializer, boot.baseDir).then((s) => {
+  serializer = s;
+  post({ t: 'ready' });
+}, (error: unknown) => {
+  post({ t: 'boot-failed', error: String((error as Error)?.stack ?? error) });
+});
