@@ -58,6 +58,6 @@ export type { ShippedFunction } from './interfaces/ShippedFunction.js';
 export { SerializerRegistry } from './serialization/SerializerRegistry.js';
 export { headerBytes, splitHeader, withHeader } from './serialization/header.js';
 export { jsonSerializer } from './serialization/jsonSerializer.js';
-export { freeVariables } from './shipping/freeVariables.js';
+export { freeVariables, installTranspilerHelpers, TRANSPILER_HELPERS } from './shipping/freeVariables.js';
 export { sha256, moduleSourceHash } from './shipping/hash.js';
 export { CORE_VERSION, WIRE_PROTOCOL_VERSION } from './version.js';

@@ -147,7 +147,9 @@ export async function configFromFile(path: string): Promise<Config> {
   return config;
 }
 
+/** A plugin instance (made by `new`), as opposed to a plain-data plugin entry. */
 function isInstance(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !('package' in value) &&
-    Object.values(Object.getOwnPropertyDescriptors(Object.getPrototypeOf(value) ?? {})).some((d) => typeof d.value === 'function' && d.value !== Object);
+  if (typeof value !== 'object' || value === null || 'package' in value) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto !== Object.prototype && proto !== null;
 }

@@ -316,13 +316,17 @@ export class DataFlowKernel implements TaskSubmitter {
     const executor = this.chooseExecutor(definition);
     const outputs = (invocation?.outputs ?? []).map((o, i) => toFile(o, `outputs[${i}]`, definition.name));
     const inputs = (invocation?.inputs ?? []).filter((i) => File.isFile(i)) as File[];
-    if (outputs.length > 0) {
-      future.outputs = outputs.map((file) => new DataFuture(file, future));
-      // The function sees Files, not whatever was passed (strings are accepted too).
-      args = args.slice(0, -1).concat({ ...invocation, outputs });
-    }
+    if (outputs.length > 0) future.outputs = outputs.map((file) => new DataFuture(file, future));
     const stdout = this.redirect(invocation?.stdout ?? opts.stdout, definition.name, id, 'stdout');
     const stderr = this.redirect(invocation?.stderr ?? opts.stderr, definition.name, id, 'stderr');
+    if (invocation) {
+      // The function sees Files and resolved paths, not what was passed (strings, AUTO_LOGNAME).
+      const seen: Record<string, unknown> = { ...invocation };
+      if (invocation.outputs !== undefined) seen.outputs = outputs;
+      if (invocation.stdout !== undefined) seen.stdout = stdout;
+      if (invocation.stderr !== undefined) seen.stderr = stderr;
+      args = args.slice(0, -1).concat(seen);
+    }
     future.stdout = stdout === undefined ? undefined : typeof stdout === 'string' ? stdout : stdout[0];
     future.stderr = stderr === undefined ? undefined : typeof stderr === 'string' ? stderr : stderr[0];
     const resources = { ...opts.resources, ...invocation?.resources };
@@ -456,7 +460,17 @@ export class DataFlowKernel implements TaskSubmitter {
     this.setState(record, TaskState.running);
     let inner: unknown;
     try {
-      inner = await (record.definition.fn as (...a: unknown[]) => unknown)(...record.args);
+      inner = (record.definition.fn as (...a: unknown[]) => unknown)(...record.args);
+      // Awaiting a returned future would unwrap it; only a plain Promise (an async join
+      // function) is awaited, and what it resolves to is taken as the join's result.
+      if (!AppFuture.isFuture(inner) && !Array.isArray(inner) && inner instanceof Promise) {
+        const value = await inner;
+        if (!Array.isArray(value) && !AppFuture.isFuture(value)) {
+          this.succeed(record, value);
+          return;
+        }
+        inner = value;
+      }
     } catch (error) {
       this.tryFailed(record, error);
       return;

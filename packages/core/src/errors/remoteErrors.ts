@@ -114,7 +114,7 @@ export function errorFromPlain(plain: PlainError): Error {
     const cause = 'value' in plain.cause && !('name' in plain.cause) ? plain.cause.value : errorFromPlain(plain.cause as PlainError);
     Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true });
   }
-  if (cls && cls.prototype instanceof Error && (cls === ParslError || cls.prototype instanceof ParslError)) {
+  if (cls && (cls === ParslError || Object.prototype.isPrototypeOf.call(ParslError.prototype, cls.prototype))) {
     brandAsParslError(error);
     if (!('remoteStack' in error)) (error as unknown as Record<string, unknown>).remoteStack = plain.stack;
   }

@@ -5,7 +5,27 @@ import { parse } from 'espree';
  * Names that a shipped function may use without capturing them: globals of a fresh worker,
  * plus helpers that TypeScript transpilers inject (`__name` from esbuild's keepNames).
  */
-const TRANSPILER_HELPERS = new Set(['__name', 'arguments', 'undefined', 'NaN', 'Infinity', 'globalThis']);
+export const TRANSPILER_HELPERS: ReadonlySet<string> = new Set([
+  '__name', // esbuild keepNames (tsx)
+  '__vite_ssr_dynamic_import__', // vitest rewrites import() in test files
+  'arguments', 'undefined', 'NaN', 'Infinity', 'globalThis',
+]);
+
+/**
+ * Define the helpers that transpilers inject into function bodies, so that a function shipped
+ * by value from a transpiled file runs where that transpiler is absent.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * installTranspilerHelpers(); // globalThis.__name now exists
+ * ```
+ */
+export function installTranspilerHelpers(): void {
+  const g = globalThis as Record<string, unknown>;
+  g.__name ??= (fn: unknown) => fn;
+  g.__vite_ssr_dynamic_import__ ??= (specifier: string) => import(specifier);
+}
 
 /**
  * The free variables of a function's source that are not globals: what the function captures

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes } from '../errors/codes.js';
 import { FunctionShippingError } from '../errors/usageErrors.js';
 import type { ShippedFunction } from '../interfaces/ShippedFunction.js';
-import { expressionSource } from '../shipping/freeVariables.js';
+import { expressionSource, installTranspilerHelpers } from '../shipping/freeVariables.js';
 import { sha256 } from '../shipping/hash.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -23,9 +23,7 @@ const WORKER_FLAG = Symbol.for('parsl-ts.worker-context');
  */
 export function markWorkerContext(): void {
   (globalThis as Record<symbol, unknown>)[WORKER_FLAG] = true;
-  // esbuild (tsx) keeps function names with a `__name` helper call inside function bodies.
-  const g = globalThis as Record<string, unknown>;
-  g.__name ??= (fn: unknown) => fn;
+  installTranspilerHelpers();
 }
 
 /**
@@ -72,6 +70,7 @@ export function cachedShippedFunction(shipped: ShippedFunction): AnyFunction | u
 }
 
 function compile(source: string, name: string): AnyFunction {
+  installTranspilerHelpers();
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- shipping by value is re-creating the function from its source
     const fn = new Function(`"use strict";\nreturn ${expressionSource(source, name)};\n//# sourceURL=parsl-ts-app:///${encodeURIComponent(name)}.js`)() as unknown;

@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CORE_VERSION, ErrorCodes, PluginError, configFromFile, definePlugin, instantiatePlugin, loadPlugin, registerPlugin, validateConfigFile,
+  importFrom, type PluginManifest,
+} from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'parsl-plugins-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function fakePlugin(name: string, coreRange: string, kind = 'executor'): string {
+  const pkgDir = join(dir, 'node_modules', ...name.split('/'));
+  mkdirSync(pkgDir, { recursive: true });
+  writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ name, version: '0.2.0', type: 'module', exports: { '.': { default: './index.js' } } }));
+  writeFileSync(join(pkgDir, 'index.js'), `
+    export class Fake { constructor(o) { this.label = o.label ?? 'fake'; this.kind = 'fake'; this.outstanding = 0; this.options = o; }
+      async start() {} async submit() { return 1; } async shutdown() {} }
+    export const plugin = { name: ${JSON.stringify(name)}, version: '0.2.0', kind: ${JSON.stringify(kind)}, maturity: 'experimental',
+      coreRange: ${JSON.stringify(coreRange)}, factories: { Fake: (o) => new Fake(o) }, defaultFactory: 'Fake' };`);
+  return pkgDir;
+}
+
+const manifest = (over: Partial<PluginManifest> = {}): PluginManifest => definePlugin({
+  name: '@acme/parsl-ts-executor-ok', version: '0.1.0', kind: 'executor', maturity: 'beta', coreRange: `^${CORE_VERSION}`,
+  factories: { X: () => ({}) }, defaultFactory: 'X', ...over,
+});
+
+describe('plugin loading', () => {
+  it('registers a compatible manifest', () => {
+    expect(registerPlugin(manifest()).name).toBe('@acme/parsl-ts-executor-ok');
+  });
+
+  it('refuses an incompatible core range, naming both versions', () => {
+    let error: PluginError | undefined;
+    try {
+      registerPlugin(manifest({ name: '@acme/old', coreRange: '^9.0.0' }));
+    } catch (e) {
+      error = e as PluginError;
+    }
+    expect(error?.code).toBe(ErrorCodes.PluginIncompatible);
+    expect(error?.message).toContain('^9.0.0');
+    expect(error?.message).toContain(CORE_VERSION);
+    expect(error?.hint).toContain(CORE_VERSION);
+  });
+
+  it('lists every problem of an invalid manifest', () => {
+    expect(() => registerPlugin({ ...manifest({ name: '@acme/bad' }), kind: 'teleporter', maturity: 'alpha', defaultFactory: 'Nope' } as never))
+      .toThrow(/kind must be one of.*maturity must be one of.*defaultFactory "Nope"/);
+  });
+
+  it('says how to install a missing plugin', async () => {
+    await expect(loadPlugin('@acme/not-installed', (s) => importFrom(s, dir))).rejects.toMatchObject({
+      code: ErrorCodes.PluginLoad, hint: 'install it: npm install @acme/not-installed',
+    });
+  });
+
+  it('loads a plugin by package and instantiates it through the container', async () => {
+    fakePlugin('@acme/parsl-ts-executor-fake', '>=0.1.0');
+    const executor = await instantiatePlugin<{ label: string }>({ package: '@acme/parsl-ts-executor-fake', options: { label: 'x' } }, 'executor', (s) => importFrom(s, dir));
+    expect(executor.label).toBe('x');
+    await expect(instantiatePlugin({ package: '@acme/parsl-ts-executor-fake' }, 'serializer', (s) => importFrom(s, dir)))
+      .rejects.toThrow(/is a executor plugin, but a serializer was expected/);
+  });
+
+  it('builds a Config from a JSON file naming plugins by package', async () => {
+    fakePlugin('@acme/parsl-ts-executor-file', '>=0.1.0');
+    const file = join(dir, 'parsl.config.json');
+    writeFileSync(file, JSON.stringify({ executors: [{ package: '@acme/parsl-ts-executor-file', options: { label: 'from-file' } }], retries: 2 }));
+    const config = await configFromFile(file);
+    expect(config.executors?.[0]?.label).toBe('from-file');
+    expect(config.retries).toBe(2);
+  });
+
+  it('refuses a config file naming an incompatible plugin', async () => {
+    fakePlugin('@acme/parsl-ts-executor-old', '^9.0.0');
+    const file = join(dir, 'old.config.json');
+    writeFileSync(file, JSON.stringify({ executors: [{ package: '@acme/parsl-ts-executor-old' }] }));
+    await expect(configFromFile(file)).rejects.toMatchObject({ code: ErrorCodes.PluginIncompatible });
+  });
+
+  it('validates config files and reports each problem with its path', () => {
+    const problems = validateConfigFile({ executors: [{ options: [] }], retries: 1.5, colour: 'blue' } as never);
+    expect(problems.map((p) => p.path)).toEqual(['colour', 'executors[0].package', 'executors[0].options', 'retries']);
+  });
+
+  it('reports unreadable and malformed config files', async () => {
+    await expect(configFromFile(join(dir, 'missing.json'))).rejects.toMatchObject({ code: ErrorCodes.ConfigFile, hint: 'check the path' });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "executors": [ ');
+    await expect(configFromFile(bad)).rejects.toMatchObject({ code: ErrorCodes.ConfigFile, message: expect.stringContaining('not valid JSON') });
+  });
+});
