@@ -199,3 +199,15 @@ describe('DataFlowKernel', () => {
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+describe('plugin notices', () => {
+  it('logs once, in the run log, that an experimental plugin was loaded', async () => {
+    const { registerPlugin, definePlugin, CORE_VERSION } = await import('../src/index.js');
+    registerPlugin(definePlugin({ name: '@acme/parsl-ts-executor-exp', version: '0.1.0', kind: 'executor', maturity: 'experimental',
+      coreRange: `>=${CORE_VERSION}`, factories: { X: () => ({}) }, defaultFactory: 'X' }));
+    const k = await start();
+    await k.cleanup();
+    const log = readFileSync(join(k.runDir, 'parsl.log'), 'utf8');
+    expect(log.match(/@acme\/parsl-ts-executor-exp@0\.1\.0 is experimental/g)).toHaveLength(1);
+  });
+});

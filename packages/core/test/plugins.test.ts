@@ -92,3 +92,20 @@ describe('plugin loading', () => {
     await expect(configFromFile(bad)).rejects.toMatchObject({ code: ErrorCodes.ConfigFile, message: expect.stringContaining('not valid JSON') });
   });
 });
+
+describe('duplicate core detection', () => {
+  it('refuses to load a config when a second copy of core registered itself', async () => {
+    const { assertSingleCore, loadedCoreCopies, loadConfig } = await import('../src/index.js');
+    expect(loadedCoreCopies()).toHaveLength(1);
+    expect(() => assertSingleCore()).not.toThrow();
+    const registry = loadedCoreCopies() as { url: string; version: string }[];
+    registry.push({ url: 'file:///elsewhere/node_modules/@parsl-ts/core/dist/index.js', version: '0.0.9' });
+    try {
+      await expect(loadConfig({})).rejects.toMatchObject({
+        code: ErrorCodes.DuplicateCore, message: expect.stringContaining('0.0.9 at /elsewhere/node_modules/@parsl-ts/core/dist/index.js'),
+      });
+    } finally {
+      registry.pop();
+    }
+  });
+});

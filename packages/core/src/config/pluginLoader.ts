@@ -9,11 +9,13 @@ import { MATURITY_LEVELS, PLUGIN_KINDS, type PluginFactory, type PluginKind, typ
 const loaded = new Map<string, PluginManifest>();
 const warnedExperimental = new Set<string>();
 
-/** Where plugin-loading notices go (the experimental warning). Replaced by the DFK's logger. */
-let notice: (message: string) => void = (message) => process.emitWarning(message, { code: 'PARSL_EXPERIMENTAL_PLUGIN' });
+/** Notices (the experimental warning) wait here until a run's logger takes them. */
+const heldNotices: string[] = [];
+let notice: (message: string) => void = (message) => { if (heldNotices.length < 100) heldNotices.push(message); };
 
 /**
- * Route plugin-loading notices (such as "this plugin is experimental") to a function.
+ * Route plugin-loading notices (such as "this plugin is experimental") to a function. Notices
+ * raised before a handler was set are held and delivered to the first handler (the run log).
  *
  * @since 0.1.0
  * @example
@@ -23,6 +25,7 @@ let notice: (message: string) => void = (message) => process.emitWarning(message
  */
 export function setPluginNoticeHandler(handler: (message: string) => void): void {
   notice = handler;
+  for (const message of heldNotices.splice(0)) handler(message);
 }
 
 /**
