@@ -85,7 +85,8 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
   const resolved = await resolveConfig(config);
   const runDir = makeRunDir(resolved.runDir ?? 'runinfo');
   const { logger, close } = createRunLogger(join(runDir, 'parsl.log'), resolved.logLevel ?? 'info');
-  setPluginNoticeHandler((message) => logger.warn(message));
+  const noticeHandler = (message: string): void => { logger.warn(message); };
+  setPluginNoticeHandler(noticeHandler);
   const parts: DataFlowKernelParts = {
     executors: resolved.executors,
     serializer: resolved.serializer,
@@ -99,6 +100,7 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
     monitoring: resolved.monitoring,
     memoizer: resolved.memoizer,
     cleanupTimeoutSeconds: resolved.cleanupTimeout ?? 30,
+    releaseNotices: () => setPluginNoticeHandler(undefined),
     configSummary: {
       executors: resolved.executors.map((e) => ({ label: e.label, kind: e.kind, ...(e.options ? { options: e.options } : {}) })),
       serializer: resolved.serializer.id, retries: resolved.retries ?? 0,

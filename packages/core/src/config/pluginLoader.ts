@@ -11,11 +11,13 @@ const warnedExperimental = new Set<string>();
 
 /** Notices (the experimental warning) wait here until a run's logger takes them. */
 const heldNotices: string[] = [];
-let notice: (message: string) => void = (message) => { if (heldNotices.length < 100) heldNotices.push(message); };
+const holdNotice = (message: string): void => { if (heldNotices.length < 100) heldNotices.push(message); };
+let notice: (message: string) => void = holdNotice;
 
 /**
  * Route plugin-loading notices (such as "this plugin is experimental") to a function. Notices
- * raised before a handler was set are held and delivered to the first handler (the run log).
+ * raised while no handler is set are held and delivered to the next handler (the next run's log).
+ * `undefined` goes back to holding them.
  *
  * @since 0.1.0
  * @example
@@ -23,8 +25,9 @@ let notice: (message: string) => void = (message) => { if (heldNotices.length < 
  * setPluginNoticeHandler((m) => logger.warn(m));
  * ```
  */
-export function setPluginNoticeHandler(handler: (message: string) => void): void {
-  notice = handler;
+export function setPluginNoticeHandler(handler: ((message: string) => void) | undefined): void {
+  notice = handler ?? holdNotice;
+  if (!handler) return;
   for (const message of heldNotices.splice(0)) handler(message);
 }
 

@@ -65,6 +65,8 @@ export interface DataFlowKernelParts {
   memoizer: Memoizer | undefined;
   cleanupTimeoutSeconds: number;
   configSummary: Record<string, unknown>;
+  /** Stop routing plugin notices to this run's log. */
+  releaseNotices?: () => void;
 }
 
 const shippedCache = new WeakMap<AppDefinition, ShippedFunction>();
@@ -160,6 +162,7 @@ export class DataFlowKernel implements TaskSubmitter {
     } catch (error) {
       await Promise.allSettled(started.map((e) => e.shutdown({ timeoutMs: 5000 })));
       await parts.monitoring?.stop().catch(() => undefined);
+      parts.releaseNotices?.();
       await parts.closeLogger();
       throw error;
     }
@@ -306,6 +309,7 @@ export class DataFlowKernel implements TaskSubmitter {
     if (this.radio) await withTimeout(this.radio.close(), timeoutMs, 'monitoring radio did not close').catch(() => undefined);
     if (this.parts.monitoring) await withTimeout(this.parts.monitoring.stop(), timeoutMs, 'monitoring did not stop').catch(() => undefined);
     this.logger.info({ counts: this.counts() }, 'cleanup done');
+    this.parts.releaseNotices?.();
     await this.parts.closeLogger();
   }
 
