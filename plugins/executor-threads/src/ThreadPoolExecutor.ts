@@ -4,7 +4,7 @@ import {
   AppTimeout, ErrorCodes, ParslError, TaskCancelled, UsageError, WorkerLost,
   type Executor, type ExecutorContext, type ExecutorTask, type Logger, type Serializer,
 } from '@parsl-ts/core';
-import type { FromWorker, ResultTuple, ToWorker, WorkerBootData } from './messages.js';
+import type { FromWorker, ResultTuple, TaskBatch, ToWorker, WireTask, WorkerBootData } from './messages.js';
 import { TaskQueue } from './TaskQueue.js';
 
 /**
@@ -42,6 +42,8 @@ interface PoolWorker {
   walltimeTimer: NodeJS.Timeout | undefined;
   /** The task whose walltime the timer watches. */
   timedTask: ExecutorTask | undefined;
+  /** Keys of the functions this worker already has. */
+  readonly knownFunctions: Set<string>;
 }
 
 const WORKER_URL = new URL('./workerMain.js', import.meta.url);
@@ -156,7 +158,7 @@ export class ThreadPoolExecutor implements Executor {
       serializer: this.serializer!.descriptor, baseDir: process.cwd(), flushIntervalMs: this.options.flushIntervalMs,
     };
     const thread = new Worker(WORKER_URL, { workerData: boot, stdout: false, stderr: false });
-    const worker: PoolWorker = { id, thread, inFlight: [], inFlightHead: 0, ready: false, exited: false, walltimeTimer: undefined, timedTask: undefined };
+    const worker: PoolWorker = { id, thread, inFlight: [], inFlightHead: 0, ready: false, exited: false, walltimeTimer: undefined, timedTask: undefined, knownFunctions: new Set() };
     this.workers.set(id, worker);
     if (!this.referenced) thread.unref();
     return new Promise<void>((resolve, reject) => {
@@ -233,8 +235,18 @@ export class ThreadPoolExecutor implements Executor {
 
   private sendBatch(worker: PoolWorker, batch: ExecutorTask[]): void {
     let bytes: Uint8Array;
+    const functions: Record<string, ExecutorTask['fn']> = {};
+    const tasks: WireTask[] = [];
+    for (const task of batch) {
+      const { fn, ...rest } = task;
+      const fnKey = fn.mode === 'value' ? fn.hash : `${fn.moduleUrl}#${fn.exportName}@${fn.hash}`;
+      if (!worker.knownFunctions.has(fnKey)) functions[fnKey] = fn;
+      tasks.push({ ...rest, fnKey });
+    }
     try {
-      bytes = this.serializer!.serialize(batch);
+      const wire: TaskBatch = { functions, tasks };
+      bytes = this.serializer!.serialize(wire);
+      for (const key of Object.keys(functions)) worker.knownFunctions.add(key);
     } catch {
       // One task's arguments cannot be serialized: fail that task alone, send the others.
       const good: ExecutorTask[] = [];

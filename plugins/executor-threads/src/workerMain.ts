@@ -8,13 +8,14 @@ import { errorToPlain, importFrom } from '@parsl-ts/core';
 import {
   cachedShippedFunction, executeTask, instantiateDescriptor, killRunningBashCommands, markWorkerContext,
 } from '@parsl-ts/core/worker';
-import type { FromWorker, ResultTuple, ToWorker, WorkerBootData } from './messages.js';
+import type { FromWorker, ResultTuple, TaskBatch, ToWorker, WorkerBootData } from './messages.js';
 
 const boot = workerData as WorkerBootData;
 const port = parentPort!;
 markWorkerContext();
 
 let serializer: Serializer;
+const functions = new Map<string, ExecutorTask['fn']>();
 const queue: ExecutorTask[] = [];
 let queueHead = 0;
 let running = false;
@@ -107,8 +108,17 @@ function safeFlush(): void {
 
 port.on('message', (message: ToWorker) => {
   if (message.t === 'tasks') {
-    const tasks = serializer.deserialize(message.payload) as ExecutorTask[];
-    for (const task of tasks) queue.push(task);
+    const batch = serializer.deserialize(message.payload) as TaskBatch;
+    for (const [key, fn] of Object.entries(batch.functions)) functions.set(key, fn);
+    for (const wire of batch.tasks) {
+      const fn = functions.get(wire.fnKey);
+      const task = { ...wire, fn } as ExecutorTask;
+      if (!fn) {
+        results.push([wire.id, wire.try, false, new Error(`internal: function ${wire.fnKey} was never sent to this worker`)]);
+        continue;
+      }
+      queue.push(task);
+    }
     void drain();
   } else if (message.t === 'shutdown') {
     killRunningBashCommands();
