@@ -79,3 +79,36 @@ describe('errorToPlain / errorFromPlain', () => {
     expect(() => errorToPlain(a)).not.toThrow();
   });
 });
+
+describe('errors with awkward fields', () => {
+  it('sets remoteStack on rebuilt parsl errors', () => {
+    const original = new BashExitFailure('x', 1);
+    const rebuilt = errorFromPlain(errorToPlain(original)) as BashExitFailure;
+    expect(rebuilt.remoteStack).toBe(original.stack);
+  });
+
+  it('carries cycles, sockets-like objects and functions without throwing', () => {
+    class Socket { toString() { return '[Socket 127.0.0.1:80]'; } }
+    const request: Record<string, unknown> = { url: 'http://x', socket: new Socket(), onData: () => 0 };
+    request.self = request;
+    const error = Object.assign(new Error('request failed'), { request, status: 503 });
+    const plain = JSON.parse(JSON.stringify(errorToPlain(error)));
+    const rebuilt = errorFromPlain(plain) as Error & { request: Record<string, unknown>; status: number };
+    expect(rebuilt.status).toBe(503);
+    expect(rebuilt.request.self).toBe('[circular]');
+    expect(rebuilt.request.socket).toBe('[Socket 127.0.0.1:80]');
+    expect('onData' in rebuilt.request).toBe(false);
+  });
+
+  it('does not mistake error-shaped data for an error, and keeps nested and aggregate errors', () => {
+    const body = { name: 'NotFound', message: 'no such item', code: 'E404' };
+    const error = Object.assign(new Error('http'), { body, inner: new TypeError('t') });
+    const rebuilt = errorFromPlain(JSON.parse(JSON.stringify(errorToPlain(error)))) as Error & { body: unknown; inner: unknown };
+    expect(rebuilt.body).toEqual(body);
+    expect(rebuilt.body).not.toBeInstanceOf(Error);
+    expect(rebuilt.inner).toBeInstanceOf(TypeError);
+    const aggregate = errorFromPlain(JSON.parse(JSON.stringify(errorToPlain(new AggregateError([new RangeError('r')], 'many'))))) as AggregateError;
+    expect(aggregate).toBeInstanceOf(AggregateError);
+    expect(aggregate.errors[0]).toBeInstanceOf(RangeError);
+  });
+});

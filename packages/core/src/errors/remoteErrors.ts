@@ -73,9 +73,18 @@ export function errorToPlain(error: unknown, depth = 0): PlainError {
   let any = false;
   for (const key of Object.keys(error)) {
     if (SKIPPED_KEYS.has(key)) continue;
-    const value = (error as unknown as Record<string, unknown>)[key];
-    if (typeof value === 'function') continue;
-    props[key] = value instanceof Error ? errorToPlain(value, depth + 1) : value;
+    let value: unknown;
+    try {
+      value = (error as unknown as Record<string, unknown>)[key];
+    } catch {
+      continue; // a throwing getter must not keep the error from travelling
+    }
+    if (typeof value === 'function' || typeof value === 'symbol') continue;
+    props[key] = value instanceof Error ? { [NESTED_ERROR]: errorToPlain(value, depth + 1) } : plainData(value, new Set([error]), 0);
+    any = true;
+  }
+  if (error instanceof AggregateError && Array.isArray(error.errors)) {
+    props.errors = error.errors.map((e: unknown) => (e instanceof Error ? { [NESTED_ERROR]: errorToPlain(e, depth + 1) } : plainData(e, new Set(), 0)));
     any = true;
   }
   if (any) plain.props = props;
@@ -107,7 +116,8 @@ export function errorFromPlain(plain: PlainError): Error {
   }
   if (plain.props) {
     for (const [key, value] of Object.entries(plain.props)) {
-      (error as unknown as Record<string, unknown>)[key] = isPlainError(value) ? errorFromPlain(value) : value;
+      const rebuilt = key === 'errors' && Array.isArray(value) ? value.map(nestedError) : nestedError(value);
+      (error as unknown as Record<string, unknown>)[key] = rebuilt;
     }
   }
   if (plain.cause !== undefined) {
@@ -116,14 +126,56 @@ export function errorFromPlain(plain: PlainError): Error {
   }
   if (cls && (cls === ParslError || Object.prototype.isPrototypeOf.call(ParslError.prototype, cls.prototype))) {
     brandAsParslError(error);
-    if (!('remoteStack' in error)) (error as unknown as Record<string, unknown>).remoteStack = plain.stack;
+    if ((error as { remoteStack?: unknown }).remoteStack === undefined) (error as unknown as Record<string, unknown>).remoteStack = plain.stack;
   }
   return error;
 }
 
-function isPlainError(value: unknown): value is PlainError {
-  return typeof value === 'object' && value !== null && typeof (value as PlainError).name === 'string' &&
-    typeof (value as PlainError).message === 'string' && ('stack' in value || 'code' in value);
+/** Marks an error nested in another error's fields, so ordinary data is never mistaken for one. */
+const NESTED_ERROR = '__parslNestedError';
+
+function nestedError(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && NESTED_ERROR in value) {
+    return errorFromPlain((value as Record<string, PlainError>)[NESTED_ERROR]!);
+  }
+  return value;
+}
+
+const MAX_PROP_DEPTH = 8;
+const MAX_PROP_ITEMS = 1000;
+
+/**
+ * Reduce an error field to data any serializer can carry: cycles become '[circular]', functions
+ * are dropped, class instances other than the value types serializers know become their string
+ * form, and depth and size are bounded. An error holding a socket still gets home this way.
+ */
+function plainData(value: unknown, seen: Set<unknown>, depth: number): unknown {
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
+  }
+  if (seen.has(value)) return '[circular]';
+  if (depth >= MAX_PROP_DEPTH) return '[too deep]';
+  if (value instanceof Date || ArrayBuffer.isView(value) || value instanceof Error) return value;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.slice(0, MAX_PROP_ITEMS).map((v) => plainData(v, seen, depth + 1));
+    if (value instanceof Map) return new Map([...value].slice(0, MAX_PROP_ITEMS).map(([k, v]) => [plainData(k, seen, depth + 1), plainData(v, seen, depth + 1)]));
+    if (value instanceof Set) return new Set([...value].slice(0, MAX_PROP_ITEMS).map((v) => plainData(v, seen, depth + 1)));
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null && !(value as { __parslFile?: unknown }).__parslFile) {
+      try { return String(value); } catch { return '[unprintable]'; }
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).slice(0, MAX_PROP_ITEMS)) {
+      let v: unknown;
+      try { v = (value as Record<string, unknown>)[key]; } catch { continue; }
+      const data = plainData(v, seen, depth + 1);
+      if (data !== undefined || v === undefined) out[key] = data;
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
 }
 
 function builtinErrorClass(name: string): { prototype: object } | undefined {

@@ -1,5 +1,6 @@
 import { File, type PlainFile } from '../data/File.js';
 import { errorFromPlain, errorToPlain, type PlainError } from '../errors/remoteErrors.js';
+import { ErrorCodes } from '../errors/codes.js';
 import { SerializationError } from '../errors/usageErrors.js';
 import type { Serializer } from '../interfaces/Serializer.js';
 import { splitHeader, withHeader } from './header.js';
@@ -38,7 +39,12 @@ export function jsonSerializer(): Serializer {
     },
     deserialize(payload: Uint8Array): unknown {
       const { id, body } = splitHeader(payload);
-      if (id !== 'json') throw new SerializationError(`the json serializer got a payload of serializer "${id}"`);
+      if (id !== 'json') {
+        throw new SerializationError(`the json serializer got a payload of serializer "${id}"`, {
+          code: ErrorCodes.UnknownSerializer,
+          hint: 'decode payloads through a SerializerRegistry, which picks the serializer the header names',
+        });
+      }
       try {
         return decode(JSON.parse(decoder.decode(body)));
       } catch (cause) {
