@@ -1,3 +1,4 @@
+import { File } from '../data/File.js';
 import { brandAsParslError, ParslError } from './ParslError.js';
 import {
   AppTimeout, BashExitFailure, DependencyError, TaskCancelled, WorkerLost,
@@ -155,14 +156,14 @@ function plainData(value: unknown, seen: Set<unknown>, depth: number): unknown {
   }
   if (seen.has(value)) return '[circular]';
   if (depth >= MAX_PROP_DEPTH) return '[too deep]';
-  if (value instanceof Date || ArrayBuffer.isView(value) || value instanceof Error) return value;
+  if (value instanceof Date || ArrayBuffer.isView(value) || value instanceof Error || File.isFile(value)) return value;
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.slice(0, MAX_PROP_ITEMS).map((v) => plainData(v, seen, depth + 1));
     if (value instanceof Map) return new Map([...value].slice(0, MAX_PROP_ITEMS).map(([k, v]) => [plainData(k, seen, depth + 1), plainData(v, seen, depth + 1)]));
     if (value instanceof Set) return new Set([...value].slice(0, MAX_PROP_ITEMS).map((v) => plainData(v, seen, depth + 1)));
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null && !(value as { __parslFile?: unknown }).__parslFile) {
+    if (proto !== Object.prototype && proto !== null) {
       try { return String(value); } catch { return '[unprintable]'; }
     }
     const out: Record<string, unknown> = {};
