@@ -109,3 +109,13 @@ describe('duplicate core detection', () => {
     }
   });
 });
+
+describe('executors created with new', () => {
+  it('are checked against the running core through their manifest', async () => {
+    const { loadConfig, jsonSerializer } = await import('../src/index.js');
+    const old = manifest({ name: '@acme/parsl-ts-executor-new-old', coreRange: '^9.0.0' });
+    const executor = { label: 'x', kind: 'x', outstanding: 0, manifest: old, start: async () => {}, submit: async () => 0, shutdown: async () => {} };
+    await expect(loadConfig({ executors: [executor], serializer: jsonSerializer(), runDir: join(dir, 'runinfo') }))
+      .rejects.toMatchObject({ code: ErrorCodes.PluginIncompatible });
+  });
+});

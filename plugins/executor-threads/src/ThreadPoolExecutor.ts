@@ -2,8 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   AppTimeout, ErrorCodes, ParslError, TaskCancelled, UsageError, WorkerLost,
-  type Executor, type ExecutorContext, type ExecutorTask, type Logger, type Serializer,
+  type Executor, type ExecutorContext, type ExecutorTask, type Logger, type PluginManifest, type Serializer,
 } from '@parsl-ts/core';
+import { plugin } from './manifest.js';
 import type { FromWorker, ResultTuple, TaskBatch, ToWorker, WireTask, WorkerBootData } from './messages.js';
 import { TaskQueue } from './TaskQueue.js';
 
@@ -72,6 +73,10 @@ export class ThreadPoolExecutor implements Executor {
   readonly kind = 'threads';
   /** @inheritDoc */
   readonly options: Readonly<Required<ThreadPoolExecutorOptions>>;
+  /** @inheritDoc */
+  get manifest(): PluginManifest {
+    return plugin;
+  }
 
   private context: ExecutorContext | undefined;
   private serializer: Serializer | undefined;

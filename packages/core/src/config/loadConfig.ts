@@ -14,7 +14,7 @@ import { jsonSerializer } from '../serialization/jsonSerializer.js';
 import type { Config } from './Config.js';
 import { assertSingleCore } from './duplicateCore.js';
 import { importFrom } from './importFrom.js';
-import { instantiatePlugin, setPluginNoticeHandler } from './pluginLoader.js';
+import { instantiatePlugin, registerPlugin, setPluginNoticeHandler } from './pluginLoader.js';
 
 /** The package of the embedded default executor. */
 export const DEFAULT_EXECUTOR_PACKAGE = '@parsl-ts/executor-threads';
@@ -59,6 +59,10 @@ export async function resolveConfig(config: Config, baseDir: string = process.cw
     });
   }
   if (problems.length > 0) throw combine(problems);
+  // Instances made with `new` are checked against the running core like plugins loaded by name.
+  for (const instance of [...(executors ?? []), ...(config.serializer ? [config.serializer] : [])]) {
+    if (instance.manifest) registerPlugin(instance.manifest);
+  }
   executors ??= [await instantiatePlugin<Executor>({ package: DEFAULT_EXECUTOR_PACKAGE, options: { label: 'local', maxThreads: availableParallelism() } }, 'executor', (s) => importFrom(s, baseDir))];
   const serializer = config.serializer ?? await defaultSerializer(baseDir);
   return { ...config, executors, serializer };

@@ -1,4 +1,5 @@
 import type { File } from '../data/File.js';
+import type { PluginManifest } from '../config/PluginManifest.js';
 import type { Logger } from '../dfk/logger.js';
 import type { SerializerRegistry } from '../serialization/SerializerRegistry.js';
 import type { MonitoringRadio } from './Monitoring.js';
@@ -104,6 +105,11 @@ export interface Executor {
   readonly outstanding: number;
   /** Plain-data options, for `parsl-ts config check` and monitoring. */
   readonly options?: Readonly<Record<string, unknown>>;
+  /**
+   * The manifest of the plugin that made this executor. `loadConfig` checks its core range, so an
+   * instance created with `new` is checked like one named in a config file.
+   */
+  readonly manifest?: PluginManifest;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { PluginManifest } from '../config/PluginManifest.js';
+
 /**
  * Turns values into bytes and back. Every payload starts with the serializer's header (its `id`
  * followed by a newline, as Parsl's serialization headers), so a receiver can pick the right
@@ -26,6 +28,8 @@ export interface Serializer {
    * exports a factory and its plain-data options.
    */
   readonly descriptor: PluginDescriptor;
+  /** The manifest of the plugin that made this serializer; `loadConfig` checks its core range. */
+  readonly manifest?: PluginManifest;
 }
 
 /**
