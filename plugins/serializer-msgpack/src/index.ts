@@ -5,35 +5,5 @@
  *
  * @packageDocumentation
  */
-import { readFileSync } from 'node:fs';
-import { definePlugin, type PluginManifest } from '@parsl-ts/core';
-import { msgpackSerializer } from './msgpackSerializer.js';
-
 export { msgpackSerializer, type MsgpackSerializerOptions } from './msgpackSerializer.js';
-
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-
-/**
- * The plugin manifest of this package, which `loadPlugin` / `instantiatePlugin` (and config files
- * naming `@parsl-ts/serializer-msgpack`) use. Its one factory, `msgpackSerializer`, is the default.
- *
- * @since 0.1.0
- * @example
- * ```ts
- * import { instantiatePlugin, registerPlugin, type Serializer } from '@parsl-ts/core';
- * import { plugin } from '@parsl-ts/serializer-msgpack';
- *
- * registerPlugin(plugin);
- * const serializer = await instantiatePlugin<Serializer>({ package: '@parsl-ts/serializer-msgpack' }, 'serializer');
- * ```
- */
-export const plugin: PluginManifest = definePlugin({
-  name: packageJson.name,
-  version: packageJson.version,
-  kind: 'serializer',
-  maturity: 'experimental',
-  coreRange: '^0.1.0',
-  factories: { msgpackSerializer: (options) => msgpackSerializer(options) },
-  defaultFactory: 'msgpackSerializer',
-  description: 'MessagePack serializer (msgpackr): compact and fast; round-trips Errors, Files, undefined, Date, Map, Set, BigInt, typed arrays and Buffers',
-});
+export { plugin } from './manifest.js';

@@ -1,7 +1,8 @@
 import {
   ConfigError, ErrorCodes, File, SerializationError, errorFromPlain, errorToPlain, headerBytes, splitHeader,
-  type PlainError, type PlainFile, type Serializer,
+  type PlainError, type PlainFile, type PluginManifest, type Serializer,
 } from '@parsl-ts/core';
+import { plugin } from './manifest.js';
 import { Packr, RESERVE_START_SPACE, RESET_BUFFER_MODE, addExtension } from 'msgpackr';
 
 /**
@@ -156,6 +157,9 @@ export function msgpackSerializer(options: MsgpackSerializerOptions = {}): Seria
   return Object.freeze({
     id: ID,
     descriptor: Object.freeze({ package: '@parsl-ts/serializer-msgpack', export: 'msgpackSerializer', options: normalized }),
+    get manifest(): PluginManifest {
+      return plugin;
+    },
 
     serialize(value: unknown): Uint8Array {
       try {
