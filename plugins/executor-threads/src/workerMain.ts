@@ -19,6 +19,7 @@ const functions = new Map<string, ExecutorTask['fn']>();
 const queue: ExecutorTask[] = [];
 let queueHead = 0;
 let running = false;
+let stopping = false;
 let results: ResultTuple[] = [];
 let lastFlush = performance.now();
 let tsxRegistered: Promise<void> | undefined;
@@ -73,7 +74,7 @@ async function drain(): Promise<void> {
   if (running) return;
   running = true;
   try {
-    while (queueHead < queue.length) {
+    while (!stopping && queueHead < queue.length) {
       const task = queue[queueHead]!;
       queue[queueHead++] = undefined as never;
       try {
@@ -121,6 +122,10 @@ port.on('message', (message: ToWorker) => {
     }
     void drain();
   } else if (message.t === 'shutdown') {
+    // Drop the tasks sent ahead first, so no new bash command starts after the kill below.
+    stopping = true;
+    queue.length = 0;
+    queueHead = 0;
     killRunningBashCommands();
     port.close();
   }

@@ -79,7 +79,7 @@ export function runBashCommand(spec: BashCommand): Promise<number> {
       }
       const exitCode = code ?? 128 + signalNumber(signal);
       if (exitCode === 0) resolve(0);
-      else reject(new BashExitFailure(spec.appName, exitCode));
+      else reject(new BashExitFailure(spec.appName, exitCode, { hint: exitHint(spec) }));
     });
   });
 }
@@ -149,4 +149,12 @@ function sameTarget(a: Redirect | undefined, b: Redirect | undefined): boolean {
 function signalNumber(signal: NodeJS.Signals | null): number {
   const table: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
   return signal ? table[signal] ?? 0 : 0;
+}
+
+function exitHint(spec: BashCommand): string {
+  const files = [spec.stdout, spec.stderr].filter((r) => r !== undefined).map((r) => (typeof r === 'string' ? r : r[0]));
+  if (files.length === 0) {
+    return 'the command printed nothing that was kept: pass { stdout: AUTO_LOGNAME, stderr: AUTO_LOGNAME } (or paths) to see its output';
+  }
+  return `see what the command printed in ${[...new Set(files)].join(' and ')}`;
 }

@@ -14,7 +14,7 @@ import { jsonSerializer } from '../serialization/jsonSerializer.js';
 import type { Config } from './Config.js';
 import { assertSingleCore } from './duplicateCore.js';
 import { importFrom } from './importFrom.js';
-import { instantiatePlugin, registerPlugin, setPluginNoticeHandler } from './pluginLoader.js';
+import { instantiatePlugin, pluginNotice, registerPlugin, setPluginNoticeHandler } from './pluginLoader.js';
 
 /** The package of the embedded default executor. */
 export const DEFAULT_EXECUTOR_PACKAGE = '@parsl-ts/executor-threads';
@@ -117,7 +117,10 @@ async function defaultSerializer(baseDir: string): Promise<Serializer> {
   try {
     return await instantiatePlugin<Serializer>({ package: DEFAULT_SERIALIZER_PACKAGE }, 'serializer', (s) => importFrom(s, baseDir));
   } catch (error) {
-    if (error instanceof ParslError && error.code === ErrorCodes.PluginLoad) return jsonSerializer();
+    if (error instanceof ParslError && error.code === ErrorCodes.PluginLoad) {
+      pluginNotice(`${DEFAULT_SERIALIZER_PACKAGE} could not be loaded (${error.message}); using core's json serializer, which is slower`);
+      return jsonSerializer();
+    }
     throw error;
   }
 }

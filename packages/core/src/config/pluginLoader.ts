@@ -15,6 +15,19 @@ const holdNotice = (message: string): void => { if (heldNotices.length < 100) he
 let notice: (message: string) => void = holdNotice;
 
 /**
+ * Say something about plugins in the run log (held until a run's logger takes it).
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * pluginNotice('@parsl-ts/serializer-msgpack is not installed: using the json serializer');
+ * ```
+ */
+export function pluginNotice(message: string): void {
+  notice(message);
+}
+
+/**
  * Route plugin-loading notices (such as "this plugin is experimental") to a function. Notices
  * raised while no handler is set are held and delivered to the next handler (the next run's log).
  * `undefined` goes back to holding them.

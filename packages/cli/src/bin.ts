@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * The `parsl-ts` command.
+ *
+ *   parsl-ts run <workflow.ts|js> [-- args...]   run a workflow with live progress
+ *   parsl-ts perf [options]                        measure task throughput (like parsl-perf)
+ *   parsl-ts plugins [--json]                      list installed plugins
+ *   parsl-ts config check <file>                   validate a config file
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { hooksRegistered } from './core.js';
+import { CliError, CliErrorCodes, formatError } from './errors.js';
+import { isRelaunchedChild, relaunch } from './relaunch.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new CliError(CliErrorCodes.BadOption, `--${flag} must be a number > 0, got ${JSON.stringify(value)}`, `e.g. --${flag} 5`);
+  }
+  return n;
+}
+
+/**
+ * For commands whose output is a report: a closed stdout (`parsl-ts perf | head`) ends the
+ * command quietly instead of crashing with EPIPE. (`run` leaves stdout to the workflow.)
+ */
+function quietOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+/** Build the command-line program (exported for tests and embedding). */
+export function buildProgram(): Command {
+  const program = new Command('parsl-ts')
+    .description("Run parsl-ts workflows with live progress, measure throughput, list plugins and check configs.")
+    .version(pkg.version, '-V, --version', 'print the CLI version')
+    .showHelpAfterError()
+    .addHelpText('after', `
+Examples:
+  parsl-ts run flow.ts                     run a workflow (TypeScript or JavaScript)
+  parsl-ts run flow.ts -- --input data/    pass arguments to the workflow (process.argv)
+  parsl-ts perf --workers 4                tasks per second of the thread pool
+  parsl-ts plugins                         installed plugins and the core they support
+  parsl-ts config check parsl.config.json  validate a config without starting anything`);
+
+  program.command('run')
+    .description('run a workflow module and show the progress of its tasks on stderr')
+    .argument('<workflow>', 'the workflow file (.ts, .mts, .js, .mjs)')
+    .argument('[args...]', 'arguments for the workflow, after --')
+    .option('--no-progress', 'do not show progress')
+    .option('--progress-interval <seconds>', 'seconds between progress lines when stderr is not a terminal', '5')
+    .action(async (workflow: string, args: string[], opts: { progress: boolean; progressInterval: string }) => {
+      const progressInterval = positiveNumber('progress-interval', opts.progressInterval);
+      const run = await import('./commands/run.js');
+      run.checkWorkflowFile(workflow);
+      if (!hooksRegistered() && !isRelaunchedChild()) {
+        process.exitCode = await relaunch();
+        return;
+      }
+      await run.runWorkflow(workflow, args, { progress: opts.progress, progressInterval });
+    });
+
+  program.command('perf')
+    .description('measure how many no-op tasks per second the DataFlowKernel and an executor run (like parsl-perf)')
+    .option('--config <file>', 'a config file to measure instead of the default thread pool')
+    .addOption(new Option('--executor <name>', 'executor when no --config: "threads" or an executor plugin package').default('threads'))
+    .option('--workers <n>', 'workers of the executor', '2')
+    .option('--start <n>', 'tasks in the first batch', '1000')
+    .option('--max <n>', 'largest batch', '100000')
+    .option('--factor <x>', 'growth factor between batches', '2')
+    .option('--time <seconds>', 'stop after a batch that takes longer than this', '10')
+    .option('--run-dir <dir>', 'parent folder of the run directory (default ./runinfo)')
+    .option('--json', 'print one JSON document with every batch, peak RSS and retained bytes per task')
+    .action(async (opts: { config?: string; executor: string; workers: string; start: string; max: string; factor: string; time: string; runDir?: string; json?: boolean }) => {
+      const options = {
+        config: opts.config, executor: opts.executor, workers: Number(opts.workers), start: Number(opts.start), max: Number(opts.max),
+        factor: Number(opts.factor), time: Number(opts.time), runDir: opts.runDir, json: opts.json === true,
+      };
+      quietOnClosedStdout();
+      const perf = await import('./commands/perf.js');
+      perf.validatePerfOptions(options);
+      const hasGc = typeof (globalThis as { gc?: unknown }).gc === 'function';
+      if ((!hooksRegistered() || !hasGc) && !isRelaunchedChild()) {
+        process.exitCode = await relaunch(['--expose-gc']);
+        return;
+      }
+      await perf.perfCommand(options);
+    });
+
+  program.command('plugins')
+    .description('list the parsl-ts plugins installed here: kind, version, maturity and the core range they support')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      quietOnClosedStdout();
+      const { pluginsCommand } = await import('./commands/plugins.js');
+      await pluginsCommand({ json: opts.json === true });
+    });
+
+  const config = program.command('config').description('work with config files');
+  config.command('check')
+    .description('validate a config file: settings, plugins and their core ranges (starts nothing)')
+    .argument('<file>', 'parsl.config.json, or a .ts/.js module exporting the config')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      quietOnClosedStdout();
+      const { configCheckCommand } = await import('./commands/configCheck.js');
+      await configCheckCommand(file, { json: opts.json === true });
+    });
+
+  return program;
+}
+
+buildProgram().parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`${formatError(error)}\n`);
+  process.exitCode = 1;
+});
