@@ -3,6 +3,7 @@
  * DataFlowKernel runs each task as soon as its inputs are ready, on the executors the config names.
  *
  * @packageDocumentation
+ * @module @parsl-ts/core
  */
 import './config/duplicateCore.js';
 
@@ -26,7 +27,7 @@ export { AUTO_LOGNAME, type AppOptions, type InvocationOptions, type ShipMode } 
 
 export { TaskState, FINAL_STATES, ALL_STATES } from './dfk/TaskState.js';
 export { DataFlowKernel, type TaskEvent, type TaskCounts } from './dfk/DataFlowKernel.js';
-export { currentDataFlowKernel } from './dfk/current.js';
+export { currentDataFlowKernel, type TaskSubmitter } from './dfk/current.js';
 export { defaultRetryHandler, type RetryContext, type RetryHandler } from './dfk/retry.js';
 export { createRunLogger, silentLogger, type Logger, type LogLevel } from './dfk/logger.js';
 export { makeRunDir } from './dfk/runDir.js';
@@ -40,7 +41,7 @@ export {
 } from './config/PluginManifest.js';
 export { instantiatePlugin, loadPlugin, loadedPlugins, registerPlugin, setPluginNoticeHandler } from './config/pluginLoader.js';
 export { importFrom } from './config/importFrom.js';
-export { assertSingleCore, loadedCoreCopies } from './config/duplicateCore.js';
+export { assertSingleCore, loadedCoreCopies, type CoreCopy } from './config/duplicateCore.js';
 export { parslContainer, pluginToken, PluginManifestToken } from './di/container.js';
 
 export type { Executor, ExecutorContext, ExecutorTask, BlockScalingExecutor, Redirect } from './interfaces/Executor.js';

@@ -3,8 +3,9 @@
  * tasks and bash commands. Import from `@parsl-ts/core/worker`.
  *
  * @packageDocumentation
+ * @module @parsl-ts/core/worker
  */
 export { executeTask } from './worker/executeTask.js';
-export { cachedShippedFunction, markWorkerContext, resolveShippedFunction, type ResolveOptions } from './worker/resolveShippedFunction.js';
+export { cachedShippedFunction, markWorkerContext, resolveShippedFunction, type AnyFunction, type ResolveOptions } from './worker/resolveShippedFunction.js';
 export { killRunningBashCommands, runBashCommand, runningBashCommands, type BashCommand } from './bash/runBashCommand.js';
 export { instantiateDescriptor } from './worker/instantiateDescriptor.js';

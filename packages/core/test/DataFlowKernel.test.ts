@@ -145,7 +145,7 @@ describe('DataFlowKernel', () => {
     const elsewhere = app((x: number) => x, { executors: ['gpu'] });
     await expect(elsewhere(1)).rejects.toMatchObject({ code: ErrorCodes.UnknownExecutor });
     await k.cleanup();
-    expect(() => add(1, 2)).toThrow(expect.objectContaining({ code: ErrorCodes.NoDataFlowKernel }));
+    expect(() => add(1, 2)).toThrow(expect.objectContaining({ code: ErrorCodes.DataFlowKernelClosed }));
     await expect(k.submit(add.definition, add as never, [1, 2])).rejects.toMatchObject({ code: ErrorCodes.DataFlowKernelClosed });
   });
 

@@ -4,8 +4,18 @@ import { ConfigError } from '../errors/usageErrors.js';
 import { CORE_VERSION } from '../version.js';
 
 const KEY = Symbol.for('parsl-ts.core.instances');
-type Instance = { url: string; version: string };
-const registry = ((globalThis as Record<symbol, unknown>)[KEY] ??= []) as Instance[];
+/**
+ * One copy of @parsl-ts/core loaded in this process.
+ *
+ * @since 0.1.0
+ */
+export interface CoreCopy {
+  /** URL of that copy's entry module. */
+  readonly url: string;
+  /** Its version. */
+  readonly version: string;
+}
+const registry = ((globalThis as Record<symbol, unknown>)[KEY] ??= []) as CoreCopy[];
 const selfUrl = new URL('../index.js', import.meta.url).href;
 if (!registry.some((i) => i.url === selfUrl)) registry.push({ url: selfUrl, version: CORE_VERSION });
 
@@ -18,7 +28,7 @@ if (!registry.some((i) => i.url === selfUrl)) registry.push({ url: selfUrl, vers
  * loadedCoreCopies().length; // 1 in a healthy install
  * ```
  */
-export function loadedCoreCopies(): readonly Instance[] {
+export function loadedCoreCopies(): readonly CoreCopy[] {
   return registry;
 }
 

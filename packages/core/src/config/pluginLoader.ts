@@ -71,9 +71,11 @@ export function registerPlugin(manifest: PluginManifest, specifier: string = man
   }
   container.register(PluginManifestToken, { useValue: manifest });
   loaded.set(manifest.name, manifest);
-  if (manifest.maturity === 'experimental' && !warnedExperimental.has(manifest.name)) {
+  if ((manifest.maturity === 'experimental' || manifest.maturity === 'deprecated') && !warnedExperimental.has(manifest.name)) {
     warnedExperimental.add(manifest.name);
-    notice(`${manifest.name}@${manifest.version} is experimental: its API and behaviour may change in any release`);
+    notice(manifest.maturity === 'experimental'
+      ? `${manifest.name}@${manifest.version} is experimental: its API and behaviour may change in any release`
+      : `${manifest.name}@${manifest.version} is deprecated: it will be removed; see its README for the replacement`);
   }
   return manifest;
 }

@@ -14,6 +14,7 @@ export interface TaskSubmitter {
 }
 
 const KEY = Symbol.for('parsl-ts.current-dfk');
+const CLOSED_KEY = Symbol.for('parsl-ts.current-dfk-closed');
 const slot = globalThis as unknown as Record<symbol, TaskSubmitter | undefined>;
 
 /**
@@ -27,6 +28,11 @@ const slot = globalThis as unknown as Record<symbol, TaskSubmitter | undefined>;
  */
 export function currentDataFlowKernel(): TaskSubmitter {
   const dfk = slot[KEY];
+  if (!dfk && (globalThis as unknown as Record<symbol, boolean>)[CLOSED_KEY]) {
+    throw new UsageError(ErrorCodes.DataFlowKernelClosed, 'an app was called after the DataFlowKernel was cleaned up', {
+      hint: 'call apps before `dfk.cleanup()`, or load a new config with `await loadConfig(config)`',
+    });
+  }
   if (!dfk) {
     throw new UsageError(ErrorCodes.NoDataFlowKernel, 'an app was called, but no DataFlowKernel is loaded', {
       hint: 'call `await loadConfig(config)` before calling apps (and do not call apps after `dfk.cleanup()`)',
@@ -37,6 +43,8 @@ export function currentDataFlowKernel(): TaskSubmitter {
 
 /** Set or clear the current DataFlowKernel. @internal */
 export function setCurrentDataFlowKernel(dfk: TaskSubmitter | undefined): void {
+  // Remember that a DataFlowKernel was closed, so a late app call gets the precise error.
+  (globalThis as unknown as Record<symbol, boolean>)[CLOSED_KEY] = dfk === undefined && slot[KEY] !== undefined;
   slot[KEY] = dfk;
 }
 

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 
-const CORE_DIR = new URL('..', import.meta.url).href;
+// The package root (not dist/): test runners map stack frames through source maps to src/.
+const CORE_DIR = new URL('../..', import.meta.url).href;
 
 /**
  * The URL of the module that called into core (the first stack frame outside @parsl-ts/core),

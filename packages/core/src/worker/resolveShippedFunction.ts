@@ -6,7 +6,12 @@ import type { ShippedFunction } from '../interfaces/ShippedFunction.js';
 import { expressionSource, installTranspilerHelpers } from '../shipping/freeVariables.js';
 import { sha256 } from '../shipping/hash.js';
 
-type AnyFunction = (...args: unknown[]) => unknown;
+/**
+ * A function re-created on a worker, ready to be called with a task's arguments.
+ *
+ * @since 0.1.0
+ */
+export type AnyFunction = (...args: unknown[]) => unknown;
 
 const byHash = new Map<string, AnyFunction>();
 const WORKER_FLAG = Symbol.for('parsl-ts.worker-context');
