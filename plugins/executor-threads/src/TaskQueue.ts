@@ -10,6 +10,8 @@ export class TaskQueue {
   private head = 0;
   private heap: { task: ExecutorTask; seq: number }[] | undefined;
   private seq = 0;
+  /** Sequence numbers below every pushed task's, for tasks put back at the front. */
+  private front = 0;
 
   get length(): number {
     return this.heap ? this.heap.length : this.fifo.length - this.head;
@@ -32,7 +34,8 @@ export class TaskQueue {
   /** Put tasks back at the front (after a worker was lost), keeping their order. */
   unshift(tasks: readonly ExecutorTask[]): void {
     if (this.heap) {
-      for (const t of tasks) this.heapPush(t, -1 - this.seq++);
+      this.front -= tasks.length;
+      tasks.forEach((t, i) => this.heapPush(t, this.front + i));
       return;
     }
     this.fifo = tasks.concat(this.fifo.slice(this.head));

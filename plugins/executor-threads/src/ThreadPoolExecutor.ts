@@ -40,6 +40,8 @@ interface PoolWorker {
   inFlightHead: number;
   ready: boolean;
   exited: boolean;
+  /** Being terminated after a walltime: gets no more tasks; what it still holds never started. */
+  retiring: boolean;
   walltimeTimer: NodeJS.Timeout | undefined;
   /** The task whose walltime the timer watches. */
   timedTask: ExecutorTask | undefined;
@@ -49,6 +51,8 @@ interface PoolWorker {
 
 const WORKER_URL = new URL('./workerMain.js', import.meta.url);
 const BASH_WALLTIME_GRACE_SECONDS = 5;
+/** How long shutdown waits for a worker that is still running a task before terminating it. */
+const BUSY_SHUTDOWN_GRACE_MS = 3000;
 
 /**
  * The embedded default executor: a pool of worker threads on this machine. Worker threads are
@@ -163,7 +167,7 @@ export class ThreadPoolExecutor implements Executor {
       serializer: this.serializer!.descriptor, baseDir: process.cwd(), flushIntervalMs: this.options.flushIntervalMs,
     };
     const thread = new Worker(WORKER_URL, { workerData: boot, stdout: false, stderr: false });
-    const worker: PoolWorker = { id, thread, inFlight: [], inFlightHead: 0, ready: false, exited: false, walltimeTimer: undefined, timedTask: undefined, knownFunctions: new Set() };
+    const worker: PoolWorker = { id, thread, inFlight: [], inFlightHead: 0, ready: false, exited: false, retiring: false, walltimeTimer: undefined, timedTask: undefined, knownFunctions: new Set() };
     this.workers.set(id, worker);
     if (!this.referenced) thread.unref();
     return new Promise<void>((resolve, reject) => {
@@ -216,7 +220,7 @@ export class ThreadPoolExecutor implements Executor {
 
   private dispatch(): void {
     if (this.shuttingDown || this.queue.length === 0) return;
-    const ready = [...this.workers.values()].filter((w) => w.ready && !w.exited);
+    const ready = [...this.workers.values()].filter((w) => w.ready && !w.exited && !w.retiring);
     if (ready.length === 0) return;
     this.setReferenced(true);
     // Give each worker its share, up to the prefetch limit, least loaded first.
@@ -297,6 +301,7 @@ export class ThreadPoolExecutor implements Executor {
     this.logger?.warn({ taskId: task.id, worker: worker.id, walltime: task.walltimeSeconds }, 'walltime exceeded: terminating worker thread');
     this.settle(task.id, task.try, false, new AppTimeout(task.appName, task.walltimeSeconds!));
     worker.inFlightHead++;
+    worker.retiring = true;
     void worker.thread.terminate();
   }
 
@@ -342,7 +347,9 @@ export class ThreadPoolExecutor implements Executor {
     this.workers.delete(worker.id);
     if (this.shuttingDown) return;
     const left = worker.inFlight.slice(worker.inFlightHead).filter((t) => this.pending.has(t.id));
-    const [running, ...queued] = left;
+    // After a walltime kill the timed-out task is already settled and the others never started.
+    const running = worker.retiring ? undefined : left[0];
+    const queued = worker.retiring ? left : left.slice(1);
     if (running) {
       this.settle(running.id, running.try, false, new WorkerLost(running.id, `worker thread ${worker.id} exited with code ${code}`));
     }
@@ -361,11 +368,14 @@ export class ThreadPoolExecutor implements Executor {
 
   private stopWorker(worker: PoolWorker, timeoutMs: number): Promise<void> {
     if (worker.exited) return Promise.resolve();
+    // A worker still running a task (its result is discarded now) gets a short grace to kill its
+    // bash commands, then is terminated: a JS task with a pending timer would keep it alive.
+    const graceMs = load(worker) > 0 ? Math.min(timeoutMs, BUSY_SHUTDOWN_GRACE_MS) : timeoutMs;
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.logger?.warn({ worker: worker.id }, 'worker thread did not stop in time; terminating it');
         void worker.thread.terminate();
-      }, timeoutMs);
+      }, graceMs);
       worker.thread.once('exit', () => {
         clearTimeout(timer);
         resolve();

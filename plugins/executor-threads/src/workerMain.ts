@@ -77,6 +77,9 @@ async function drain(): Promise<void> {
     while (!stopping && queueHead < queue.length) {
       const task = queue[queueHead]!;
       queue[queueHead++] = undefined as never;
+      // The main thread arms a task's walltime when it learns the task started, i.e. when the
+      // results before it arrive: send them now, or a long task would hold them (and run unchecked).
+      if (task.walltimeSeconds !== undefined && results.length > 0) safeFlush();
       try {
         // Fast path: a cached synchronous function returning a plain value never awaits.
         const fn = task.kind === 'function' ? cachedShippedFunction(task.fn) : undefined;

@@ -14,15 +14,25 @@ const CORE_DIR = new URL('../..', import.meta.url).href;
  * ```
  */
 export function callerModuleUrl(): string | undefined {
-  const holder: { stack?: string } = {};
+  const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
+  let sites: NodeJS.CallSite[] = [];
+  // Structured call sites name the files that really run. A formatted stack may have been
+  // rewritten through source maps (node --enable-source-maps, vitest) to name src/*.ts, which is
+  // not the module that was loaded (and may not be importable at all).
   Error.stackTraceLimit = 20;
-  Error.captureStackTrace(holder);
-  Error.stackTraceLimit = limit;
-  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
-    const match = /\(?((?:file:\/\/|\/)[^():]+(?:\.[cm]?[jt]sx?))(?::\d+){0,2}\)?\s*$/.exec(line.trim());
-    if (!match) continue;
-    const location = match[1]!;
+  Error.prepareStackTrace = (_error, callSites) => callSites;
+  try {
+    Error.captureStackTrace(holder, callerModuleUrl);
+    sites = (holder.stack as NodeJS.CallSite[] | undefined) ?? [];
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  for (const site of sites) {
+    const location = site.getFileName();
+    if (!location || !/^(?:file:\/\/|\/)[^():]+\.[cm]?[jt]sx?$/.test(location)) continue;
     const url = location.startsWith('file:') ? location : pathToFileURL(location).href;
     if (url.startsWith(CORE_DIR)) continue;
     return url;

@@ -1,0 +1,11 @@
+/**
+ * @parsl-ts/testing: conformance suites every parsl-ts plugin runs from its own tests, so that
+ * every executor behaves the same way (and like Parsl's executors).
+ *
+ * @packageDocumentation
+ */
+export { runExecutorConformance, type ExecutorConformanceOptions } from './runExecutorConformance.js';
+export {
+  conformanceCapabilities, resolveCapabilities, type ConformanceCapabilities, type ConformanceCapability,
+} from './capabilities.js';
+export { captureError, processesMatching, pseudoRandomBytes, uniqueMarker, waitUntil } from './helpers.js';
