@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  AppFuture, DependencyError, ErrorCodes, File, TaskCancelled, app, bashApp, joinApp, jsonSerializer, loadConfig,
+  AUTO_LOGNAME, AppFuture, DependencyError, ErrorCodes, File, TaskCancelled, app, bashApp, joinApp, jsonSerializer, loadConfig,
   type DataFlowKernel, type TaskEvent, type Config,
 } from '../src/index.js';
 import { InProcessExecutor } from './helpers/InProcessExecutor.js';
@@ -132,7 +132,6 @@ describe('DataFlowKernel', () => {
 
   it('names automatic stdout files under the run directory', async () => {
     const k = await start();
-    const { AUTO_LOGNAME } = await import('../src/index.js');
     const echo = bashApp((t: string) => `echo ${t}`);
     const f = echo('auto', { stdout: AUTO_LOGNAME });
     await f;

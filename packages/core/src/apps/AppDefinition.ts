@@ -1,6 +1,6 @@
 import type { AppFuture } from '../futures/AppFuture.js';
 import type { ShippedFunction } from '../interfaces/ShippedFunction.js';
-import type { AppOptions } from './AppOptions.js';
+import type { AppOptions, InvocationOptions } from './AppOptions.js';
 
 /** What kind of app: a function, a command line, or a join app that returns futures. */
 export type AppKind = 'function' | 'bash' | 'join';
@@ -30,15 +30,30 @@ export interface AppDefinition {
   shipped(app: unknown): Promise<ShippedFunction>;
 }
 
-/** An argument may be given as its value or as a future (or any Promise) of it. */
-export type FutureOr<T> = T | PromiseLike<T>;
+/**
+ * An argument may be given as its value or as a future (or any Promise) of it — also inside
+ * arrays, tuples and plain objects, which the DataFlowKernel searches for futures.
+ *
+ * @since 0.1.0
+ */
+export type FutureOr<T> =
+  | T
+  | PromiseLike<T>
+  | (T extends (...args: never[]) => unknown ? never
+    : T extends readonly unknown[] ? { [K in keyof T]: FutureOr<T[K]> }
+    : T extends object ? { [K in keyof T]: FutureOr<T[K]> }
+    : never);
 
 /**
  * The callable an app definition returns: call it to submit a task; it returns an AppFuture.
  *
  * @since 0.1.0
  */
-export type App<A extends unknown[], R> = ((...args: { [K in keyof A]: FutureOr<A[K]> }) => AppFuture<R>) & {
+export type App<A extends unknown[], R> = {
+  /** Call with the function's arguments plus per-call options (stdout, stderr, walltime, ...) it does not declare. */
+  (...args: [...{ [K in keyof A]: FutureOr<A[K]> }, InvocationOptions]): AppFuture<R>;
+  /** Call with the function's arguments; any of them may be futures. */
+  (...args: { [K in keyof A]: FutureOr<A[K]> }): AppFuture<R>;
   /** The app's definition. */
   readonly definition: AppDefinition;
 };

@@ -4,7 +4,9 @@ import type { AppOptions } from './AppOptions.js';
 import { defineApp } from './defineApp.js';
 
 /** The value a join app's future resolves to. */
-export type JoinResult<R> = R extends readonly PromiseLike<infer U>[] ? U[] : R extends PromiseLike<infer U> ? U : never;
+export type JoinResult<R> = R extends readonly PromiseLike<infer U>[] ? U[]
+  : R extends PromiseLike<infer U> ? (U extends readonly PromiseLike<infer V>[] ? V[] : U)
+  : never;
 
 /**
  * Make a join app: a function that runs in the submitting process (not on a worker), launches
@@ -19,7 +21,7 @@ export type JoinResult<R> = R extends readonly PromiseLike<infer U>[] ? U[] : R 
  * ```
  */
 export function joinApp<A extends unknown[], R extends AppFuture<unknown> | PromiseLike<unknown> | readonly PromiseLike<unknown>[]>(
-  fn: (...args: A) => R | Promise<R>, options?: AppOptions,
+  fn: (...args: A) => R, options?: AppOptions,
 ): App<A, JoinResult<R>> {
   return defineApp<A, JoinResult<R>>('join', fn, options);
 }
