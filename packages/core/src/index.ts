@@ -41,6 +41,7 @@ export {
 } from './config/PluginManifest.js';
 export { instantiatePlugin, loadPlugin, loadedPlugins, registerPlugin, setPluginNoticeHandler } from './config/pluginLoader.js';
 export { importFrom } from './config/importFrom.js';
+export { pluginFromPackage } from './config/pluginFromPackage.js';
 export { assertSingleCore, loadedCoreCopies, type CoreCopy } from './config/duplicateCore.js';
 export { parslContainer, pluginToken, PluginManifestToken } from './di/container.js';
 

@@ -119,3 +119,20 @@ describe('executors created with new', () => {
       .rejects.toMatchObject({ code: ErrorCodes.PluginIncompatible });
   });
 });
+
+describe('pluginFromPackage', () => {
+  it('takes name, version, kind, maturity and core range from package.json', async () => {
+    const { pluginFromPackage } = await import('../src/index.js');
+    const pkgDir = join(dir, 'from-package');
+    mkdirSync(pkgDir, { recursive: true });
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({
+      name: '@acme/parsl-ts-staging-x', version: '0.3.1', description: 'x staging',
+      peerDependencies: { '@parsl-ts/core': '^0.1.0' }, 'parsl-ts': { kind: 'staging', maturity: 'beta' },
+    }));
+    const m = pluginFromPackage(new URL(`file://${pkgDir}/package.json`), { factories: { X: () => ({}) }, defaultFactory: 'X' });
+    expect(m).toMatchObject({ name: '@acme/parsl-ts-staging-x', version: '0.3.1', kind: 'staging', maturity: 'beta', coreRange: '^0.1.0', description: 'x staging' });
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ name: '@acme/y', version: '1.0.0' }));
+    expect(() => pluginFromPackage(new URL(`file://${pkgDir}/package.json`), { factories: { X: () => ({}) }, defaultFactory: 'X' }))
+      .toThrow(/lacks "parsl-ts".kind, "parsl-ts".maturity, peerDependencies\["@parsl-ts\/core"\]/);
+  });
+});

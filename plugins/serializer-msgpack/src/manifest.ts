@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { definePlugin, type PluginManifest } from '@parsl-ts/core';
+import { pluginFromPackage, type PluginManifest } from '@parsl-ts/core';
 import { msgpackSerializer } from './msgpackSerializer.js';
-
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string; peerDependencies: Record<string, string> };
 
 /**
  * The plugin manifest of this package, which `loadPlugin` / `instantiatePlugin` (and config files
@@ -18,12 +15,7 @@ const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.me
  * const serializer = await instantiatePlugin<Serializer>({ package: '@parsl-ts/serializer-msgpack' }, 'serializer');
  * ```
  */
-export const plugin: PluginManifest = definePlugin({
-  name: packageJson.name,
-  version: packageJson.version,
-  kind: 'serializer',
-  maturity: 'experimental',
-  coreRange: packageJson.peerDependencies['@parsl-ts/core']!,
+export const plugin: PluginManifest = pluginFromPackage(new URL('../package.json', import.meta.url), {
   factories: { msgpackSerializer: (options) => msgpackSerializer(options) },
   defaultFactory: 'msgpackSerializer',
   description: 'MessagePack serializer (msgpackr): compact and fast; round-trips Errors, Files, undefined, Date, Map, Set, BigInt, typed arrays and Buffers',
