@@ -105,6 +105,7 @@ export class DataFlowKernel implements TaskSubmitter {
   private readonly idleWaiters: (() => void)[] = [];
   private radio: MonitoringRadio | undefined;
   private nextTaskId = 0;
+  private readonly warnedNoMemoizer = new WeakSet<AppDefinition>();
   private roundRobin = 0;
   private closing: Promise<void> | undefined;
 
@@ -228,6 +229,10 @@ export class DataFlowKernel implements TaskSubmitter {
     }
     this.active.set(id, record);
     this.stateCounts.unsched++;
+    if (definition.options.cache === true && !this.parts.memoizer && !this.warnedNoMemoizer.has(definition)) {
+      this.warnedNoMemoizer.add(definition);
+      this.logger.warn({ app: definition.name }, 'app asks for cache: true, but the config has no memoizer: results are not memoized');
+    }
     this.radio?.send({
       kind: 'task', runId: this.runId, time: Date.now(), taskId: id, appName: definition.name, executor: record.executor,
       dependencies: record.dependencies, cache: definition.options.cache === true, fnHash: '',
