@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExecutorTask, Serializer } from '@parsl-ts/core';
-import { errorToPlain, importFrom } from '@parsl-ts/core';
+import { errorToPlain } from '@parsl-ts/core';
 import {
   cachedShippedFunction, executeTask, instantiateDescriptor, killRunningBashCommands, markWorkerContext,
 } from '@parsl-ts/core/worker';
@@ -38,16 +38,27 @@ function flush(): void {
   post({ t: 'results', payload }, [payload.buffer as ArrayBuffer]);
 }
 
-function importModule(url: string): Promise<unknown> {
+/**
+ * Import a by-reference app's module. Worker threads do not inherit the TypeScript loader of the
+ * main thread, so for a TS module tsx's ESM loader is registered in this thread first (once):
+ * a failed import would be cached by Node, so registering after a failure is too late.
+ */
+async function importModule(url: string): Promise<unknown> {
   if (/\.[cm]?tsx?$/.test(url)) {
-    tsxRegistered ??= (importFrom('tsx/esm/api', boot.baseDir) as Promise<{ register: () => unknown }>)
-      .then((api) => { api.register(); })
-      .catch((cause: unknown) => {
-        throw new Error(`importing TypeScript module ${url} needs tsx; install it (npm i tsx) or run the workflow with parsl-ts run`, { cause });
-      });
-    return tsxRegistered.then(() => import(url));
+    tsxRegistered ??= registerTsx(url);
+    await tsxRegistered;
   }
   return import(url);
+}
+
+async function registerTsx(url: string): Promise<void> {
+  let api: { register: () => unknown };
+  try {
+    api = (await import('tsx/esm/api')) as { register: () => unknown };
+  } catch (cause) {
+    throw new Error(`importing the TypeScript module ${url} needs tsx: install it next to the workflow (npm i -D tsx), or run the workflow with parsl-ts run`, { cause });
+  }
+  api.register();
 }
 
 function encodeError(error: unknown): unknown {

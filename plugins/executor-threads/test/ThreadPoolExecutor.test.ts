@@ -223,6 +223,26 @@ describe('ThreadPoolExecutor', () => {
     expect(result.exitAfter['tasks-done']).toBeLessThan(10_000);
   });
 
+  it('imports by-reference apps from TypeScript modules in the worker threads (node --import tsx)', async () => {
+    const { createHash } = await import('node:crypto');
+    const expected = ['a', 'b'].map((t) => createHash('sha256').update(`parsl${t}`).digest('hex').slice(0, 12));
+    const child = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const proc = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'tsflow', 'flow.ts')], {
+        cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PARSL_TEST_RUNDIR: join(dir, 'runinfo') },
+      });
+      let stdout = '';
+      let stderr = '';
+      proc.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+      proc.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+      proc.on('error', reject);
+      proc.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    });
+    expect(child.stderr).toBe('');
+    expect(child.code).toBe(0);
+    expect(JSON.parse(child.stdout.trim())).toEqual(expected);
+  });
+
   it('100,000 no-op tasks complete with bounded memory (child process, --expose-gc)', async () => {
     const result = await runNode(['--expose-gc', join(FIXTURES, 'memory.mjs'), join(dir, 'runinfo'), '100000', '10000'], 240_000);
     expect(result.killed).toBe(false);
