@@ -9,7 +9,7 @@ import './config/duplicateCore.js';
 
 export { ParslError, type ParslErrorOptions } from './errors/ParslError.js';
 export { ErrorCodes, type ErrorCode } from './errors/codes.js';
-export { AppTimeout, BashExitFailure, DependencyError, TaskCancelled, WorkerLost } from './errors/taskErrors.js';
+export { AppTimeout, BashExitFailure, DependencyError, InterchangeLost, ManagerLost, TaskCancelled, WorkerLost } from './errors/taskErrors.js';
 export {
   ConfigError, FunctionShippingError, PluginError, SerializationError, StagingError, UsageError,
 } from './errors/usageErrors.js';

@@ -57,6 +57,12 @@ export const ErrorCodes = {
   RunDir: 'PARSL_RUN_DIR',
   /** A wait was bounded and the bound was reached. */
   Timeout: 'PARSL_TIMEOUT',
+  /** A worker manager (one node's worker pool) was lost; its tasks failed. */
+  ManagerLost: 'PARSL_MANAGER_LOST',
+  /** The executor's interchange process died or stopped answering. */
+  InterchangeLost: 'PARSL_INTERCHANGE_LOST',
+  /** A peer speaks another version of the wire protocol. */
+  ProtocolMismatch: 'PARSL_PROTOCOL_MISMATCH',
   /** An app was defined in a worker while it was importing a module by reference. */
   WorkerSideEffect: 'PARSL_WORKER_SIDE_EFFECT',
 } as const;

@@ -1,7 +1,7 @@
 import { File } from '../data/File.js';
 import { brandAsParslError, ParslError } from './ParslError.js';
 import {
-  AppTimeout, BashExitFailure, DependencyError, TaskCancelled, WorkerLost,
+  AppTimeout, BashExitFailure, DependencyError, InterchangeLost, ManagerLost, TaskCancelled, WorkerLost,
 } from './taskErrors.js';
 import {
   ConfigError, FunctionShippingError, PluginError, SerializationError, StagingError, UsageError,
@@ -30,7 +30,7 @@ export interface PlainError {
 }
 
 const knownClasses = new Map<string, { prototype: object }>();
-for (const cls of [ParslError, DependencyError, BashExitFailure, AppTimeout, TaskCancelled, WorkerLost,
+for (const cls of [ParslError, DependencyError, BashExitFailure, AppTimeout, TaskCancelled, WorkerLost, ManagerLost, InterchangeLost,
   ConfigError, PluginError, FunctionShippingError, SerializationError, UsageError, StagingError]) {
   knownClasses.set(cls.name, cls);
 }

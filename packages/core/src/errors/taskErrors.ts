@@ -119,3 +119,44 @@ export class WorkerLost extends ParslError {
     });
   }
 }
+
+/**
+ * Raised for the tasks of a worker manager (the worker pool of one node) that was lost: its
+ * process was killed, its node went away, or it stopped sending heartbeats.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const handler: RetryHandler = (e) => (e instanceof ManagerLost ? 0 : 1); // retry lost managers for free
+ * ```
+ */
+export class ManagerLost extends ParslError {
+  /** The lost manager's id. */
+  readonly managerId: string;
+
+  constructor(taskId: number, managerId: string, detail: string, options: ParslErrorOptions = {}) {
+    super(ErrorCodes.ManagerLost, `task ${taskId} was lost with worker manager ${managerId}: ${detail}`, {
+      hint: 'the node or its worker pool died (killed, out of memory, walltime); set retries to run the task elsewhere',
+      ...options,
+    });
+    this.managerId = managerId;
+  }
+}
+
+/**
+ * Raised for every pending task when an executor's interchange process dies or stops answering.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * await future.catch((e) => e.code === 'PARSL_INTERCHANGE_LOST');
+ * ```
+ */
+export class InterchangeLost extends ParslError {
+  constructor(taskId: number, detail: string, options: ParslErrorOptions = {}) {
+    super(ErrorCodes.InterchangeLost, `task ${taskId} was lost with the interchange: ${detail}`, {
+      hint: 'see interchange.log in the executor\'s run directory; the executor cannot run tasks until the workflow is restarted',
+      ...options,
+    });
+  }
+}
