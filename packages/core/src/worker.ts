@@ -9,3 +9,4 @@ export { executeTask } from './worker/executeTask.js';
 export { cachedShippedFunction, markWorkerContext, resolveShippedFunction, type AnyFunction, type ResolveOptions } from './worker/resolveShippedFunction.js';
 export { killRunningBashCommands, runBashCommand, runningBashCommands, type BashCommand } from './bash/runBashCommand.js';
 export { instantiateDescriptor } from './worker/instantiateDescriptor.js';
+export { importModule } from './worker/importModule.js';

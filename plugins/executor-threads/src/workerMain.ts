@@ -22,7 +22,6 @@ let running = false;
 let stopping = false;
 let results: ResultTuple[] = [];
 let lastFlush = performance.now();
-let tsxRegistered: Promise<void> | undefined;
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer);
@@ -36,29 +35,6 @@ function flush(): void {
   const payload = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   results = [];
   post({ t: 'results', payload }, [payload.buffer as ArrayBuffer]);
-}
-
-/**
- * Import a by-reference app's module. Worker threads do not inherit the TypeScript loader of the
- * main thread, so for a TS module tsx's ESM loader is registered in this thread first (once):
- * a failed import would be cached by Node, so registering after a failure is too late.
- */
-async function importModule(url: string): Promise<unknown> {
-  if (/\.[cm]?tsx?$/.test(url)) {
-    tsxRegistered ??= registerTsx(url);
-    await tsxRegistered;
-  }
-  return import(url);
-}
-
-async function registerTsx(url: string): Promise<void> {
-  let api: { register: () => unknown };
-  try {
-    api = (await import('tsx/esm/api')) as { register: () => unknown };
-  } catch (cause) {
-    throw new Error(`importing the TypeScript module ${url} needs tsx: install it next to the workflow (npm i -D tsx), or run the workflow with parsl-ts run`, { cause });
-  }
-  api.register();
 }
 
 function encodeError(error: unknown): unknown {
@@ -94,7 +70,7 @@ async function drain(): Promise<void> {
       try {
         // Fast path: a cached synchronous function returning a plain value never awaits.
         const fn = task.kind === 'function' ? cachedShippedFunction(task.fn) : undefined;
-        let value = fn ? fn(...task.args) : await executeTask(task, { importModule });
+        let value = fn ? fn(...task.args) : await executeTask(task);
         if (value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function') value = await value;
         results.push([task.id, task.try, true, value]);
       } catch (error) {

@@ -5,6 +5,7 @@ import { FunctionShippingError } from '../errors/usageErrors.js';
 import type { ShippedFunction } from '../interfaces/ShippedFunction.js';
 import { expressionSource, installTranspilerHelpers } from '../shipping/freeVariables.js';
 import { sha256 } from '../shipping/hash.js';
+import { importModule } from './importModule.js';
 
 /**
  * A function re-created on a worker, ready to be called with a task's arguments.
@@ -37,7 +38,7 @@ export function markWorkerContext(): void {
  * @since 0.1.0
  */
 export interface ResolveOptions {
-  /** Imports a module URL (lets a worker add a TypeScript loader first). */
+  /** Imports a module URL; the default registers tsx first for TypeScript modules. */
   importModule?: (url: string) => Promise<unknown>;
 }
 
@@ -106,7 +107,7 @@ async function importExport(shipped: Extract<ShippedFunction, { mode: 'reference
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await (options.importModule ?? ((u: string) => import(u)))(shipped.moduleUrl)) as Record<string, unknown>;
+    mod = (await (options.importModule ?? importModule)(shipped.moduleUrl)) as Record<string, unknown>;
   } catch (cause) {
     throw new FunctionShippingError(ErrorCodes.FunctionShipping, `app ${shipped.name}: importing ${shipped.moduleUrl} on the worker failed: ${(cause as Error)?.message ?? cause}`, {
       cause, hint: 'the module must import cleanly on its own (no top-level workflow code), with its dependencies installed where workers run',
