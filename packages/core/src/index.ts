@@ -54,6 +54,12 @@ export type { Serializer, PluginDescriptor } from './interfaces/Serializer.js';
 export type { Monitoring, MonitoringRadio, MonitoringRecord, MonitoringSink } from './interfaces/Monitoring.js';
 export type { Memoizer, MemoizableTask, MemoOutcome } from './interfaces/Memoizer.js';
 export type { Strategy } from './interfaces/Strategy.js';
+export { JobStatusPoller, type JobStatusPollerOptions } from './scaling/JobStatusPoller.js';
+export {
+  DEFAULT_MAX_IDLE_TIME, htexAutoScaleStrategy, noneStrategy, simpleStrategy, type StrategyOptions,
+} from './scaling/strategies.js';
+export { resolveStrategy, STRATEGY_NAMES, type StrategyName } from './scaling/resolveStrategy.js';
+export { BlockFailuresError, type BlockFailure } from './scaling/BlockFailuresError.js';
 export type { ResourceSpecification } from './interfaces/ResourceSpecification.js';
 export type { ShippedFunction } from './interfaces/ShippedFunction.js';
 

@@ -41,7 +41,10 @@ export interface Config {
   memoizer?: Memoizer;
   /** Staging providers for non-file URLs. */
   staging?: readonly Staging[];
-  /** Block-scaling strategy. Default `simple`. */
+  /**
+   * Block-scaling strategy for executors that take a provider. Default `simple`. Idle time before
+   * scale-in is each executor's `maxIdleTime` (default 120 s), or `simpleStrategy({ maxIdleTime })`.
+   */
   strategy?: Strategy | 'none' | 'simple' | 'htexAutoScale';
   /** Seconds between strategy runs. Default 5. */
   strategyPeriod?: number;

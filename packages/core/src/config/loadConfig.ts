@@ -9,6 +9,7 @@ import { DataFlowKernel, scriptName, type DataFlowKernelParts } from '../dfk/Dat
 import { createRunLogger } from '../dfk/logger.js';
 import { defaultRetryHandler } from '../dfk/retry.js';
 import { makeRunDir } from '../dfk/runDir.js';
+import { isStrategyChoice, resolveStrategy, STRATEGY_NAMES } from '../scaling/resolveStrategy.js';
 import { inWorkerContext } from '../apps/defineApp.js';
 import { jsonSerializer } from '../serialization/jsonSerializer.js';
 import type { Config } from './Config.js';
@@ -44,6 +45,8 @@ export async function resolveConfig(config: Config, baseDir: string = process.cw
   if (config.retryHandler !== undefined) check(typeof config.retryHandler === 'function', 'retryHandler', 'must be a function (error, context) => cost', 'see the RetryHandler docs');
   if (config.cleanupTimeout !== undefined) check(typeof config.cleanupTimeout === 'number' && config.cleanupTimeout > 0, 'cleanupTimeout', 'must be a positive number of seconds', 'the default is 30');
   if (config.runDir !== undefined) check(typeof config.runDir === 'string' && config.runDir.length > 0, 'runDir', 'must be a non-empty path', "the default is './runinfo'");
+  if (config.strategy !== undefined) check(isStrategyChoice(config.strategy), 'strategy', `unknown strategy ${typeof config.strategy === 'string' ? `"${config.strategy}"` : String(config.strategy)}`, `use ${STRATEGY_NAMES.map((n) => `'${n}'`).join(', ')}, or an object with a strategize(executors) method`);
+  if (config.strategyPeriod !== undefined) check(typeof config.strategyPeriod === 'number' && Number.isFinite(config.strategyPeriod) && config.strategyPeriod > 0, 'strategyPeriod', 'must be a positive number of seconds', 'the default is 5');
   if (config.logLevel !== undefined) check(['trace', 'debug', 'info', 'warn', 'error', 'silent'].includes(config.logLevel), 'logLevel', `unknown level ${String(config.logLevel)}`, 'use trace, debug, info, warn, error or silent');
   let executors = config.executors;
   if (executors !== undefined) {
@@ -91,6 +94,7 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
   const { logger, close } = createRunLogger(join(runDir, 'parsl.log'), resolved.logLevel ?? 'info');
   const noticeHandler = (message: string): void => { logger.warn(message); };
   setPluginNoticeHandler(noticeHandler);
+  const strategy = resolveStrategy(resolved.strategy, { logger: logger.child({ component: 'strategy' }) });
   const parts: DataFlowKernelParts = {
     executors: resolved.executors,
     serializer: resolved.serializer,
@@ -104,10 +108,13 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
     monitoring: resolved.monitoring,
     memoizer: resolved.memoizer,
     cleanupTimeoutSeconds: resolved.cleanupTimeout ?? 30,
+    strategy,
+    strategyPeriod: resolved.strategyPeriod ?? 5,
     releaseNotices: () => setPluginNoticeHandler(undefined),
     configSummary: {
       executors: resolved.executors.map((e) => ({ label: e.label, kind: e.kind, ...(e.options ? { options: e.options } : {}) })),
       serializer: resolved.serializer.id, retries: resolved.retries ?? 0,
+      strategy: strategy.name, strategyPeriod: resolved.strategyPeriod ?? 5,
     },
   };
   return DataFlowKernel.start(parts);

@@ -11,11 +11,14 @@ import { DependencyError, TaskCancelled } from '../errors/taskErrors.js';
 import { ConfigError, UsageError } from '../errors/usageErrors.js';
 import { AppFuture } from '../futures/AppFuture.js';
 import { DataFuture } from '../futures/DataFuture.js';
-import type { Executor, ExecutorContext, ExecutorTask, Redirect } from '../interfaces/Executor.js';
+import { isBlockScalingExecutor, type Executor, type ExecutorContext, type ExecutorTask, type Redirect } from '../interfaces/Executor.js';
 import type { Memoizer } from '../interfaces/Memoizer.js';
 import type { Monitoring, MonitoringRadio } from '../interfaces/Monitoring.js';
 import type { Serializer } from '../interfaces/Serializer.js';
 import type { ShippedFunction } from '../interfaces/ShippedFunction.js';
+import type { Strategy } from '../interfaces/Strategy.js';
+import { JobStatusPoller } from '../scaling/JobStatusPoller.js';
+import { resolveStrategy } from '../scaling/resolveStrategy.js';
 import { SerializerRegistry } from '../serialization/SerializerRegistry.js';
 import { CORE_VERSION } from '../version.js';
 import { setCurrentDataFlowKernel, peekCurrentDataFlowKernel, type TaskSubmitter } from './current.js';
@@ -65,6 +68,10 @@ export interface DataFlowKernelParts {
   memoizer: Memoizer | undefined;
   cleanupTimeoutSeconds: number;
   configSummary: Record<string, unknown>;
+  /** Block-scaling strategy (default `simple`), run by the job-status poller. */
+  strategy?: Strategy;
+  /** Seconds between job-status poller rounds (default 5). */
+  strategyPeriod?: number;
   /** Stop routing plugin notices to this run's log. */
   releaseNotices?: () => void;
 }
@@ -104,6 +111,7 @@ export class DataFlowKernel implements TaskSubmitter {
   private readonly listeners = new Set<(event: TaskEvent) => void>();
   private readonly idleWaiters: (() => void)[] = [];
   private radio: MonitoringRadio | undefined;
+  private poller: JobStatusPoller | undefined;
   private nextTaskId = 0;
   private readonly warnedNoMemoizer = new WeakSet<AppDefinition>();
   private roundRobin = 0;
@@ -160,7 +168,18 @@ export class DataFlowKernel implements TaskSubmitter {
         }
         started.push(executor);
       }
+      // Block scaling: initBlocks now, then the strategy every strategyPeriod seconds.
+      if (parts.executors.some(isBlockScalingExecutor)) {
+        dfk.poller = new JobStatusPoller({
+          executors: parts.executors,
+          strategy: parts.strategy ?? resolveStrategy(undefined, { logger: parts.logger.child({ component: 'strategy' }) }),
+          strategyPeriod: parts.strategyPeriod ?? 5,
+          logger: parts.logger, runId: dfk.runId, ...(dfk.radio ? { monitoring: dfk.radio } : {}),
+        });
+        await dfk.poller.start();
+      }
     } catch (error) {
+      await dfk.poller?.stop();
       await Promise.allSettled(started.map((e) => e.shutdown({ timeoutMs: 5000 })));
       await parts.monitoring?.stop().catch(() => undefined);
       parts.releaseNotices?.();
@@ -290,6 +309,8 @@ export class DataFlowKernel implements TaskSubmitter {
     if (peekCurrentDataFlowKernel() === this) setCurrentDataFlowKernel(undefined);
     const timeoutMs = this.parts.cleanupTimeoutSeconds * 1000;
     this.logger.info({ active: this.active.size }, 'cleanup started');
+    // No scaling while the executors shut down (bounded; the executors stop their blocks).
+    await this.poller?.stop();
     for (const record of [...this.active.values()]) {
       if (record.state === TaskState.unsched || record.state === TaskState.pending) {
         this.fail(record, new TaskCancelled(record.id, 'the DataFlowKernel was cleaned up before the task was launched'), TaskState.failed);

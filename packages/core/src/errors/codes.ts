@@ -63,8 +63,12 @@ export const ErrorCodes = {
   InterchangeLost: 'PARSL_INTERCHANGE_LOST',
   /** A peer speaks another version of the wire protocol. */
   ProtocolMismatch: 'PARSL_PROTOCOL_MISMATCH',
+  /** A peer could not prove the run's secret (or did not try); its connection was refused. */
+  Unauthenticated: 'PARSL_UNAUTHENTICATED',
   /** An app was defined in a worker while it was importing a module by reference. */
   WorkerSideEffect: 'PARSL_WORKER_SIDE_EFFECT',
+  /** Several blocks of an executor failed in a row; it stopped starting blocks and fails its tasks. */
+  BlockFailures: 'PARSL_BLOCK_FAILURES',
 } as const;
 
 /** One of the {@link ErrorCodes}. */

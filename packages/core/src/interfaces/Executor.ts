@@ -1,5 +1,6 @@
 import type { File } from '../data/File.js';
 import type { PluginManifest } from '../config/PluginManifest.js';
+import type { ParslError } from '../errors/ParslError.js';
 import type { Logger } from '../dfk/logger.js';
 import type { SerializerRegistry } from '../serialization/SerializerRegistry.js';
 import type { MonitoringRadio } from './Monitoring.js';
@@ -131,6 +132,25 @@ export interface BlockScalingExecutor extends Executor {
   blockStatus(): Promise<ReadonlyMap<string, JobStatus>>;
   /** Seconds since each block last had a task (for idle scale-in). */
   idleSeconds(): ReadonlyMap<string, number>;
+  /**
+   * Seconds without tasks before the strategy scales in (the whole executor for `simple`, a block
+   * for `htexAutoScale`). Default: the strategy's (120).
+   */
+  readonly maxIdleTime?: number;
+  /** Workers connected right now, when the executor knows (logged with every strategy decision). */
+  readonly connectedWorkers?: number;
+  /**
+   * Called by the job-status poller when it first sees a block `failed` or `missing` (its status
+   * has the scheduler's message, exit code and output paths). An executor may fail the tasks that
+   * were on that block.
+   */
+  blockFailed?(blockId: string, status: JobStatus): void;
+  /**
+   * Called once by the job-status poller when several blocks in a row failed (Parsl's "bad
+   * state"), with a `BlockFailuresError` (code `PARSL_BLOCK_FAILURES`) that lists them. The
+   * executor should reject its pending tasks and later submissions with it; it gets no more blocks.
+   */
+  setBadState?(error: ParslError): void;
 }
 
 /**

@@ -54,7 +54,17 @@ export function resolveStrategy(strategy: Strategy | StrategyName | undefined, o
   }
 }
 
-/** True for the values `Config.strategy` accepts. Used by config validation. @internal */
+/**
+ * True for the values `Config.strategy` accepts. Used by config validation.
+ *
+ * @since 0.1.0
+ * @internal
+ * @example
+ * ```ts
+ * isStrategyChoice('simple'); // true
+ * isStrategyChoice('htex_auto_scale'); // false: the TypeScript name is htexAutoScale
+ * ```
+ */
 export function isStrategyChoice(value: unknown): value is Strategy | StrategyName {
   return (typeof value === 'string' && (STRATEGY_NAMES as readonly string[]).includes(value))
     || (typeof value === 'object' && value !== null && typeof (value as Partial<Strategy>).strategize === 'function');

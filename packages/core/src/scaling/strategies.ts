@@ -43,7 +43,16 @@ interface OptionalScalingMembers {
   readonly connectedWorkers?: number;
 }
 
-/** What a strategy sees of one executor in one round. @internal */
+/**
+ * What a strategy sees of one executor in one round.
+ *
+ * @since 0.1.0
+ * @internal
+ * @example
+ * ```ts
+ * const s: ScalingState = scalingState(executor, await executor.blockStatus());
+ * ```
+ */
 export interface ScalingState {
   /** Tasks submitted to the executor and not finished. */
   readonly activeTasks: number;
@@ -68,7 +77,12 @@ export interface ScalingState {
  * executor has no tasks: scale in to minBlocks once idle long enough) or `excess` (htexAutoScale:
  * blocks beyond need, of which only long-idle ones may go).
  *
+ * @since 0.1.0
  * @internal
+ * @example
+ * ```ts
+ * const plan: ScalingPlan = { action: 'out', blocks: 2, reason: '10 tasks on 0 slots' };
+ * ```
  */
 export type ScalingPlan =
   | { readonly action: 'none'; readonly reason: string }
@@ -80,7 +94,13 @@ export type ScalingPlan =
  * excess capacity. Idle timers are the caller's business (an `in`/`idle` plan means "the executor
  * has no tasks and more than `minBlocks` blocks").
  *
+ * @since 0.1.0
  * @internal
+ * @example
+ * ```ts
+ * planScaling({ activeTasks: 10, running: 0, pending: 0, activeBlocks: 0, activeSlots: 0, slotsPerBlock: 2,
+ *   minBlocks: 0, maxBlocks: 4, parallelism: 1 }, false); // { action: 'out', blocks: 4, ... }
+ * ```
  */
 export function planScaling(s: ScalingState, htex: boolean): ScalingPlan {
   // Extension over Parsl: keep minBlocks alive (blocks that died or ran out of walltime are replaced).
@@ -118,7 +138,12 @@ export function planScaling(s: ScalingState, htex: boolean): ScalingPlan {
  * Count what matters in a block-status map: blocks in terminal states (failed, cancelled,
  * completed, timeout, missing, scaled in) do not count.
  *
+ * @since 0.1.0
  * @internal
+ * @example
+ * ```ts
+ * const { activeBlocks, activeSlots } = scalingState(executor, await executor.blockStatus());
+ * ```
  */
 export function scalingState(executor: BlockScalingExecutor, status: ReadonlyMap<string, JobStatus>): ScalingState {
   let running = 0;
