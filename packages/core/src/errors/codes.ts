@@ -63,6 +63,10 @@ export const ErrorCodes = {
   InterchangeLost: 'PARSL_INTERCHANGE_LOST',
   /** A peer speaks another version of the wire protocol. */
   ProtocolMismatch: 'PARSL_PROTOCOL_MISMATCH',
+  /** A provider could not start a job (the scheduler refused it, or the submit command failed). */
+  ProviderSubmit: 'PARSL_PROVIDER_SUBMIT',
+  /** A provider's scheduler command (status, cancel) failed or gave output it cannot read. */
+  ProviderCommand: 'PARSL_PROVIDER_COMMAND',
   /** A peer could not prove the run's secret (or did not try); its connection was refused. */
   Unauthenticated: 'PARSL_UNAUTHENTICATED',
   /** An app was defined in a worker while it was importing a module by reference. */

@@ -1,3 +1,4 @@
+import type { Logger } from '../dfk/logger.js';
 import type { Launcher } from './Launcher.js';
 
 /**
@@ -88,4 +89,8 @@ export interface ExecutionProvider {
   status(jobIds: readonly string[]): Promise<JobStatus[]>;
   /** Cancel jobs; true for each job that was cancelled or had already ended. */
   cancel(jobIds: readonly string[]): Promise<boolean[]>;
+  /** Called once by the executor before the first submit: where to write submit scripts and logs. */
+  init?(context: { readonly runDir: string; readonly logger?: Logger }): void | Promise<void>;
+  /** Cancel every job this provider started (executor shutdown); bounded. */
+  cancelAll?(): Promise<unknown>;
 }

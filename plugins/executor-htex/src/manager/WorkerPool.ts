@@ -1,0 +1,243 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { WebSocket } from 'ws';
+import { challengeAnswer } from '../protocol/auth.js';
+import { decodeFrame, encodeFrame } from '../protocol/codec.js';
+import {
+  ResultKind, type InterchangeToManager, type ManagerToInterchange, type ResultEnvelope, type TaskEnvelope,
+} from '../protocol/messages.js';
+
+/** Options of a worker pool (the `parsl-ts-worker-pool` command line). */
+export interface WorkerPoolOptions {
+  readonly url: string;
+  readonly secret: string;
+  readonly blockId: string;
+  readonly managerId: string;
+  readonly workers: number;
+  readonly prefetch: number;
+  readonly protocol: number;
+  readonly version: string;
+  /** Accelerators to pin workers to, one per worker (CUDA_VISIBLE_DEVICES and friends). */
+  readonly accelerators: readonly string[];
+  /** Bound on a frame's size, in bytes. */
+  readonly maxMessageBytes: number;
+  /** Where the worker's log lines go. */
+  readonly log: (line: string) => void;
+}
+
+interface WorkerSlot {
+  readonly rank: number;
+  process: ChildProcess;
+  ready: boolean;
+  /** Tasks sent to this worker, in the order it runs them; the first is the running one. */
+  inFlight: TaskEnvelope[];
+  timer: NodeJS.Timeout | undefined;
+  timedOut: boolean;
+}
+
+/** Most tasks sent to one worker at once (tasks with a walltime go alone, so it can be enforced). */
+const WORKER_BATCH = 64;
+const WORKER_MAIN = new URL('../worker/main.js', import.meta.url);
+const BASH_WALLTIME_GRACE_MS = 2000;
+const encoder = new TextEncoder();
+
+/**
+ * A worker manager: one per node. Connects to the interchange, proves the run's secret, runs
+ * `workers` worker processes and feeds them tasks one at a time; a worker that dies fails its task
+ * with WorkerLost and is replaced; a task over its walltime has its worker killed. Exits when the
+ * interchange says stop, goes away, or stops sending heartbeats.
+ */
+export class WorkerPool {
+  private socket: WebSocket | undefined;
+  private readonly slots: WorkerSlot[] = [];
+  private readonly queue: TaskEnvelope[] = [];
+  private results: ResultEnvelope[] = [];
+  private flushScheduled = false;
+  private stopping = false;
+  private lastHeard = Date.now();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private serializerDescriptor = '';
+  private exitResolve!: (code: number) => void;
+  /** Resolves with the exit code once the pool has stopped. */
+  readonly exited = new Promise<number>((resolve) => { this.exitResolve = resolve; });
+
+  constructor(private readonly options: WorkerPoolOptions) {}
+
+  start(): void {
+    const socket = new WebSocket(this.options.url, { maxPayload: this.options.maxMessageBytes, perMessageDeflate: false, handshakeTimeout: 10_000 });
+    this.socket = socket;
+    socket.on('message', (data: Buffer) => {
+      this.lastHeard = Date.now();
+      let message: InterchangeToManager;
+      try {
+        message = decodeFrame(data) as InterchangeToManager;
+      } catch {
+        this.options.log('undecodable frame from the interchange; stopping');
+        void this.stop(1);
+        return;
+      }
+      this.onMessage(message);
+    });
+    socket.on('error', (error) => this.options.log(`connection error: ${error.message}`));
+    socket.on('close', () => void this.stop(this.stopping ? 0 : 2));
+  }
+
+  private onMessage(message: InterchangeToManager): void {
+    switch (message.t) {
+      case 'hello': {
+        const mac = challengeAnswer(this.options.secret, message.nonce, this.options.managerId);
+        this.send({
+          t: 'auth', protocol: this.options.protocol, version: this.options.version, managerId: this.options.managerId,
+          blockId: this.options.blockId, hostname: hostname(), workers: this.options.workers, prefetch: this.options.prefetch, mac,
+        });
+        break;
+      }
+      case 'welcome':
+        this.serializerDescriptor = JSON.stringify(message.serializer);
+        for (let rank = 0; rank < this.options.workers; rank++) this.slots.push(this.spawn(rank));
+        this.heartbeatTimer = setInterval(() => {
+          if (Date.now() - this.lastHeard > message.heartbeatThreshold * 1000) {
+            this.options.log(`no word from the interchange for ${message.heartbeatThreshold} s; stopping`);
+            void this.stop(2);
+            return;
+          }
+          this.send({ t: 'hb' });
+        }, message.heartbeatPeriod * 1000);
+        this.options.log(`connected as ${this.options.managerId} with ${this.options.workers} workers`);
+        break;
+      case 'refused':
+        this.options.log(`refused by the interchange: [${message.code}] ${message.message}`);
+        void this.stop(3);
+        break;
+      case 'tasks':
+        for (const task of message.tasks) this.queue.push(task);
+        this.assign();
+        break;
+      case 'drain':
+        this.options.log('draining: finishing the tasks held, taking no more');
+        break;
+      case 'stop':
+        void this.stop(0);
+        break;
+      case 'hb':
+        break;
+    }
+  }
+
+  private spawn(rank: number): WorkerSlot {
+    const accelerator = this.options.accelerators.length > 0 ? this.options.accelerators[rank % this.options.accelerators.length] : undefined;
+    const child = fork(WORKER_MAIN, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: {
+        ...process.env,
+        PARSL_TS_SERIALIZER: this.serializerDescriptor,
+        PARSL_WORKER_RANK: String(rank),
+        PARSL_WORKER_BLOCK_ID: this.options.blockId,
+        ...(accelerator === undefined ? {} : { CUDA_VISIBLE_DEVICES: accelerator, ROCR_VISIBLE_DEVICES: accelerator, ZE_AFFINITY_MASK: accelerator, PARSL_WORKER_ACCELERATOR: accelerator }),
+      },
+    });
+    const slot: WorkerSlot = { rank, process: child, ready: false, inFlight: [], timer: undefined, timedOut: false };
+    child.on('message', (message: { t: 'ready' } | { t: 'results'; results: [number, number, Uint8Array][] }) => {
+      if (message.t === 'ready') {
+        slot.ready = true;
+        this.assign();
+        return;
+      }
+      for (const [id, tryNumber, payload] of message.results) {
+        const head = slot.inFlight[0];
+        if (!head || head[0] !== id || head[1] !== tryNumber) continue;
+        slot.inFlight.shift();
+        this.complete(slot, [id, tryNumber, ResultKind.done, payload]);
+      }
+      this.assign();
+    });
+    child.on('exit', (code, signal) => {
+      const [running, ...queued] = slot.inFlight;
+      slot.inFlight = [];
+      if (slot.timer) clearTimeout(slot.timer);
+      if (running) {
+        const kind = slot.timedOut ? ResultKind.timeout : ResultKind.workerLost;
+        const reason = slot.timedOut ? String(running[3]) : `worker process ${child.pid} (rank ${rank}) exited with ${signal ?? `code ${code}`}`;
+        this.complete(slot, [running[0], running[1], kind, encoder.encode(reason)]);
+      }
+      // Tasks queued behind the lost one never started: run them on the other workers.
+      if (queued.length > 0) this.queue.unshift(...queued);
+      if (!this.stopping) {
+        this.options.log(`worker rank ${rank} exited (${signal ?? code}); starting a replacement`);
+        const index = this.slots.indexOf(slot);
+        if (index >= 0) this.slots[index] = this.spawn(rank);
+      }
+    });
+    return slot;
+  }
+
+  private assign(): void {
+    const idle = this.slots.filter((slot) => slot.ready && slot.inFlight.length === 0);
+    if (idle.length === 0 || this.queue.length === 0) return;
+    const share = Math.min(WORKER_BATCH, Math.max(1, Math.ceil(this.queue.length / idle.length)));
+    for (const slot of idle) {
+      if (this.queue.length === 0) return;
+      const batch: TaskEnvelope[] = [];
+      while (batch.length < share && this.queue.length > 0) {
+        const next = this.queue[0]!;
+        // A task with a walltime travels alone, so the worker can be killed when it overruns.
+        if (next[3] > 0 && batch.length > 0) break;
+        batch.push(this.queue.shift()!);
+        if (next[3] > 0) break;
+      }
+      slot.inFlight = batch;
+      slot.timedOut = false;
+      const walltime = batch[0]![3];
+      if (walltime > 0) {
+        // Bash commands are killed by the worker itself at the walltime; this is the backstop.
+        slot.timer = setTimeout(() => {
+          slot.timedOut = true;
+          slot.process.kill('SIGKILL');
+        }, walltime * 1000 + BASH_WALLTIME_GRACE_MS);
+      }
+      slot.process.send({ t: 'tasks', tasks: batch.map((task) => [task[0], task[1], task[4]]) });
+    }
+  }
+
+  private complete(slot: WorkerSlot, result: ResultEnvelope): void {
+    if (slot.inFlight.length === 0 && slot.timer) {
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
+    }
+    this.results.push(result);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        const results = this.results;
+        this.results = [];
+        if (results.length > 0) this.send({ t: 'results', results });
+      });
+    }
+  }
+
+  private send(message: ManagerToInterchange): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeFrame(message));
+  }
+
+  /** Stop every worker (bounded), close the connection, resolve `exited`. */
+  async stop(code: number): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    await Promise.all(this.slots.map((slot) => new Promise<void>((resolve) => {
+      if (slot.timer) clearTimeout(slot.timer);
+      if (slot.process.exitCode !== null || slot.process.signalCode !== null) {
+        resolve();
+        return;
+      }
+      const force = setTimeout(() => slot.process.kill('SIGKILL'), 2000);
+      slot.process.once('exit', () => { clearTimeout(force); resolve(); });
+      if (slot.process.connected) slot.process.send({ t: 'stop' });
+      else slot.process.kill('SIGTERM');
+    })));
+    this.socket?.terminate();
+    this.exitResolve(code);
+  }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * `parsl-ts-worker-pool`: the worker manager of one node, started by a provider through a
+ * launcher. Usage:
+ *   parsl-ts-worker-pool --url ws://HOST:PORT --secret-file FILE --block-id ID [--workers N]
+ *                        [--prefetch N] [--accelerators 0,1] [--max-message-bytes N]
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { WIRE_PROTOCOL_VERSION } from '@parsl-ts/core';
+import { WorkerPool } from './WorkerPool.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function fail(message: string): never {
+  process.stderr.write(`parsl-ts-worker-pool: ${message}\n`);
+  process.exit(64);
+}
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    'secret-file': { type: 'string' },
+    'block-id': { type: 'string', default: '0' },
+    'manager-id': { type: 'string' },
+    workers: { type: 'string' },
+    prefetch: { type: 'string', default: '0' },
+    accelerators: { type: 'string', default: '' },
+    'max-message-bytes': { type: 'string', default: String(64 * 1024 * 1024) },
+    protocol: { type: 'string' },
+  },
+  strict: true,
+});
+if (!values.url || !/^wss?:\/\//.test(values.url)) fail('--url ws://HOST:PORT is required');
+if (!values['secret-file']) fail('--secret-file is required');
+let secret: string;
+try {
+  secret = readFileSync(values['secret-file'], 'utf8').trim();
+} catch (error) {
+  fail(`cannot read the secret file ${values['secret-file']}: ${(error as Error).message}`);
+}
+const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+const prefetch = Number(values.prefetch);
+if (!Number.isInteger(workers) || workers < 1) fail(`--workers must be a whole number >= 1, got ${values.workers}`);
+if (!Number.isInteger(prefetch) || prefetch < 0) fail(`--prefetch must be a whole number >= 0, got ${values.prefetch}`);
+
+const managerId = values['manager-id'] ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+const pool = new WorkerPool({
+  url: values.url, secret, blockId: values['block-id']!, managerId, workers, prefetch,
+  protocol: values.protocol === undefined ? WIRE_PROTOCOL_VERSION : Number(values.protocol), version,
+  accelerators: values.accelerators ? values.accelerators.split(',').filter(Boolean) : [],
+  maxMessageBytes: Number(values['max-message-bytes']),
+  log: (line) => process.stderr.write(`${new Date().toISOString()} manager ${managerId}: ${line}\n`),
+});
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void pool.stop(0));
+pool.start();
+process.exitCode = await pool.exited;
