@@ -354,7 +354,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     const args = [
       '--url', `ws://${this.settings.address}:${this.port}`, '--secret-file', this.secretFile, '--block-id', blockId,
       '--workers', String(this.settings.maxWorkersPerNode), '--prefetch', String(this.settings.prefetchCapacity),
-      '--max-message-bytes', String(this.settings.maxMessageBytes),
+      '--max-message-bytes', String(this.settings.maxMessageBytes), '--base-dir', process.cwd(),
       ...(this.settings.availableAccelerators.length > 0 ? ['--accelerators', this.settings.availableAccelerators.join(',')] : []),
     ];
     return `${base} ${args.map(shellQuote).join(' ')}`;
@@ -373,6 +373,12 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     else if (message.t === 'stats') {
       this.lastStats = Date.now();
       this.managerStats = message.managers;
+    } else if (message.t === 'fatal') {
+      // A worker pool that cannot run workers will not do better on the next block.
+      this.setBadState(new ConfigError(`worker pool ${message.managerId} (block ${message.blockId}) gave up: ${message.message}`, {
+        code: ErrorCodes.ExecutorStart,
+        hint: 'install the same parsl-ts packages (and the serializer plugin) where the workers run, reachable from the workflow\'s folder',
+      }));
     } else if (message.t === 'event') {
       if (message.level === 'warn') this.logger?.warn(message.detail ?? {}, message.message);
       else this.logger?.info(message.detail ?? {}, message.message);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Packr } from 'msgpackr';
-import { app, ErrorCodes, InterchangeLost, loadConfig, WIRE_PROTOCOL_VERSION, type DataFlowKernel } from '@parsl-ts/core';
+import { app, ErrorCodes, InterchangeLost, jsonSerializer, loadConfig, WIRE_PROTOCOL_VERSION, type DataFlowKernel } from '@parsl-ts/core';
 import { HighThroughputExecutor } from '@parsl-ts/executor-htex';
 import { LocalProvider } from '@parsl-ts/provider-local';
 import { challengeAnswer } from '../src/protocol/auth.js';
@@ -130,6 +130,22 @@ describe('HighThroughputExecutor faults', () => {
     await waitFor(() => { try { return readFileSync(marker, 'utf8').length > 0; } catch { return false; } }, 20_000, 'the task to start');
     process.kill(Number(readFileSync(marker, 'utf8')), 'SIGKILL');
     expect(await future).toBe('second try');
+  });
+
+  it('workers that cannot start fail the tasks with the reason instead of hanging', async () => {
+    const json = jsonSerializer();
+    // The submit side can use this serializer, but workers cannot import the package it names.
+    const unreachable = { ...json, id: json.id, serialize: json.serialize, deserialize: json.deserialize, descriptor: { package: '@acme/parsl-ts-serializer-missing' } };
+    const htex = new HighThroughputExecutor({
+      label: 'htex', maxWorkersPerNode: 1, heartbeatPeriod: 0.5,
+      provider: new LocalProvider({ initBlocks: 1, minBlocks: 1, maxBlocks: 1 }),
+    });
+    dfk = await loadConfig({ executors: [htex], serializer: unreachable, runDir: join(dir, 'runinfo'), strategyPeriod: 0.5 });
+    const started = Date.now();
+    const error = await slowSquare(3).then(() => undefined, (e: unknown) => e) as { code?: string; message?: string };
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(error?.code).toBe(ErrorCodes.ExecutorStart);
+    expect(error?.message).toContain('@acme/parsl-ts-serializer-missing');
   });
 
   it('cleanup leaves no interchange, manager or worker process behind', async () => {

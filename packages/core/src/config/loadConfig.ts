@@ -91,7 +91,7 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
   assertSingleCore();
   const resolved = await resolveConfig(config);
   const runDir = makeRunDir(resolved.runDir ?? 'runinfo');
-  const { logger, close } = createRunLogger(join(runDir, 'parsl.log'), resolved.logLevel ?? 'info');
+  const { logger, close } = await createRunLogger(join(runDir, 'parsl.log'), resolved.logLevel ?? 'info');
   const noticeHandler = (message: string): void => { logger.warn(message); };
   setPluginNoticeHandler(noticeHandler);
   const strategy = resolveStrategy(resolved.strategy, { logger: logger.child({ component: 'strategy' }) });

@@ -1,10 +1,18 @@
-import semver from 'semver';
+import { createRequire } from 'node:module';
 import { parslContainer, pluginToken, PluginManifestToken } from '../di/container.js';
 import { ErrorCodes } from '../errors/codes.js';
 import { PluginError } from '../errors/usageErrors.js';
 import type { PluginDescriptor } from '../interfaces/Serializer.js';
 import { CORE_VERSION } from '../version.js';
 import { MATURITY_LEVELS, PLUGIN_KINDS, type PluginFactory, type PluginKind, type PluginManifest } from './PluginManifest.js';
+
+const load = createRequire(import.meta.url);
+let semverModule: typeof import('semver') | undefined;
+/** semver, loaded on first use. */
+function semver(): typeof import('semver') {
+  semverModule ??= load('semver') as typeof import('semver');
+  return semverModule;
+}
 
 const loaded = new Map<string, PluginManifest>();
 const warnedExperimental = new Set<string>();
@@ -57,7 +65,7 @@ export function setPluginNoticeHandler(handler: ((message: string) => void) | un
  */
 export function registerPlugin(manifest: PluginManifest, specifier: string = manifest?.name): PluginManifest {
   validateManifest(manifest, specifier);
-  if (!semver.satisfies(CORE_VERSION, manifest.coreRange, { includePrerelease: true })) {
+  if (!semver().satisfies(CORE_VERSION, manifest.coreRange, { includePrerelease: true })) {
     throw new PluginError(ErrorCodes.PluginIncompatible, specifier,
       `plugin ${manifest.name}@${manifest.version} supports @parsl-ts/core ${manifest.coreRange}, but the running core is ${CORE_VERSION}`, {
         hint: `install a version of ${manifest.name} whose peerDependency on @parsl-ts/core includes ${CORE_VERSION}, or a core in ${manifest.coreRange}`,
@@ -164,10 +172,10 @@ function validateManifest(manifest: PluginManifest, specifier: string): void {
   if (typeof manifest !== 'object' || manifest === null) problems.push('the manifest is not an object');
   else {
     if (typeof manifest.name !== 'string' || !manifest.name) problems.push('name is missing');
-    if (typeof manifest.version !== 'string' || !semver.valid(manifest.version)) problems.push('version is not a semver version');
+    if (typeof manifest.version !== 'string' || !semver().valid(manifest.version)) problems.push('version is not a semver version');
     if (!PLUGIN_KINDS.includes(manifest.kind)) problems.push(`kind must be one of ${PLUGIN_KINDS.join(', ')}`);
     if (!MATURITY_LEVELS.includes(manifest.maturity)) problems.push(`maturity must be one of ${MATURITY_LEVELS.join(', ')}`);
-    if (typeof manifest.coreRange !== 'string' || semver.validRange(manifest.coreRange) === null) problems.push('coreRange is not a semver range');
+    if (typeof manifest.coreRange !== 'string' || semver().validRange(manifest.coreRange) === null) problems.push('coreRange is not a semver range');
     if (typeof manifest.factories !== 'object' || manifest.factories === null) problems.push('factories is missing');
     else if (typeof manifest.factories[manifest.defaultFactory] !== 'function') problems.push(`defaultFactory "${manifest.defaultFactory}" is not one of the factories`);
   }

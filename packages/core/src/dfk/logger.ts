@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pino, type Logger as PinoLogger } from 'pino';
+import type { Logger as PinoLogger } from 'pino';
 
 /**
  * The structured logger used across parsl-ts (pino). Plugins receive a child logger scoped to
@@ -19,11 +19,13 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
  * @since 0.1.0
  * @example
  * ```ts
- * const { logger, close } = createRunLogger('runinfo/000/parsl.log', 'info');
+ * const { logger, close } = await createRunLogger('runinfo/000/parsl.log', 'info');
  * logger.info({ tasks: 3 }, 'started'); await close();
  * ```
  */
-export function createRunLogger(file: string, level: LogLevel): { logger: Logger; close: () => Promise<void> } {
+export async function createRunLogger(file: string, level: LogLevel): Promise<{ logger: Logger; close: () => Promise<void> }> {
+  // pino loads here, not at import: workers and tools that never log a run do not pay for it.
+  const { pino } = await import('pino');
   mkdirSync(dirname(file), { recursive: true });
   const destination = pino.destination({ dest: file, sync: false, mkdir: true });
   const logger = pino({ level, base: { pid: process.pid } }, destination);
@@ -51,5 +53,11 @@ export function createRunLogger(file: string, level: LogLevel): { logger: Logger
  * ```
  */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  const noop = (): void => undefined;
+  const logger: Record<string, unknown> = {
+    level: 'silent', trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, silent: noop,
+    isLevelEnabled: () => false, flush: noop,
+  };
+  logger.child = () => logger;
+  return logger as unknown as Logger;
 }

@@ -1,5 +1,8 @@
-import 'reflect-metadata';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { createRequire } from 'node:module';
+import type { DependencyContainer } from 'tsyringe';
+
+const load = createRequire(import.meta.url);
+let rootContainer: DependencyContainer | undefined;
 
 /**
  * The container plugins register their factories in. Tokens are `Symbol.for` symbols, so two
@@ -12,6 +15,12 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
  * ```
  */
 export function parslContainer(): DependencyContainer {
+  if (!rootContainer) {
+    // Loaded on first use (tsyringe needs the Reflect polyfill first); nothing relies on
+    // decorator metadata, every registration uses an explicit Symbol.for token.
+    load('reflect-metadata');
+    rootContainer = (load('tsyringe') as typeof import('tsyringe')).container;
+  }
   return rootContainer;
 }
 

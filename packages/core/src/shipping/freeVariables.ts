@@ -1,5 +1,18 @@
-import { analyze } from 'eslint-scope';
-import { parse } from 'espree';
+import { createRequire } from 'node:module';
+
+// The parser and scope analyser load on first use: workers and tools that never define apps
+// should not pay for them at start-up.
+const load = createRequire(import.meta.url);
+let parser: { parse: typeof import('espree').parse } | undefined;
+let scopes: { analyze: typeof import('eslint-scope').analyze } | undefined;
+function parse(...args: Parameters<typeof import('espree').parse>): ReturnType<typeof import('espree').parse> {
+  parser ??= load('espree') as typeof parser;
+  return parser!.parse(...args);
+}
+function analyze(...args: Parameters<typeof import('eslint-scope').analyze>): ReturnType<typeof import('eslint-scope').analyze> {
+  scopes ??= load('eslint-scope') as typeof scopes;
+  return scopes!.analyze(...args);
+}
 
 /**
  * Names that a shipped function may use without capturing them: globals of a fresh worker,
@@ -87,12 +100,12 @@ export function parseFunctionSource(source: string): unknown {
  * ```
  */
 export function expressionSource(source: string, name: string): string {
-  const options = { ecmaVersion: 2022 as const, sourceType: 'module' as const, range: true };
+  // Decided by the JavaScript engine itself (no parser needed on workers).
   try {
-    parse(`(${source});`, options);
+    // eslint-disable-next-line no-new-func -- only compiled, never called
+    new Function(`return (${source});`);
     return `(${source})`;
   } catch {
-    const key = JSON.stringify(name);
-    return `({ ${source} })[${key}]`;
+    return `({ ${source} })[${JSON.stringify(name)}]`;
   }
 }

@@ -19,6 +19,8 @@ export interface WorkerPoolOptions {
   readonly version: string;
   /** Accelerators to pin workers to, one per worker (CUDA_VISIBLE_DEVICES and friends). */
   readonly accelerators: readonly string[];
+  /** Folder to resolve plugin packages from (the workflow's working directory on the submit side). */
+  readonly baseDir: string;
   /** Bound on a frame's size, in bytes. */
   readonly maxMessageBytes: number;
   /** Where the worker's log lines go. */
@@ -39,6 +41,8 @@ interface WorkerSlot {
 const WORKER_BATCH = 64;
 const WORKER_MAIN = new URL('../worker/main.js', import.meta.url);
 const BASH_WALLTIME_GRACE_MS = 2000;
+/** Workers in a row that die before they are ready, before the manager gives up. */
+const MAX_BOOT_FAILURES = 3;
 const encoder = new TextEncoder();
 
 /**
@@ -54,6 +58,7 @@ export class WorkerPool {
   private results: ResultEnvelope[] = [];
   private flushScheduled = false;
   private stopping = false;
+  private bootFailures = 0;
   private lastHeard = Date.now();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private serializerDescriptor = '';
@@ -128,19 +133,26 @@ export class WorkerPool {
     const accelerator = this.options.accelerators.length > 0 ? this.options.accelerators[rank % this.options.accelerators.length] : undefined;
     const child = fork(WORKER_MAIN, [], {
       serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       env: {
         ...process.env,
         PARSL_TS_SERIALIZER: this.serializerDescriptor,
+        PARSL_TS_BASE_DIR: this.options.baseDir,
         PARSL_WORKER_RANK: String(rank),
         PARSL_WORKER_BLOCK_ID: this.options.blockId,
         ...(accelerator === undefined ? {} : { CUDA_VISIBLE_DEVICES: accelerator, ROCR_VISIBLE_DEVICES: accelerator, ZE_AFFINITY_MASK: accelerator, PARSL_WORKER_ACCELERATOR: accelerator }),
       },
     });
     const slot: WorkerSlot = { rank, process: child, ready: false, inFlight: [], timer: undefined, timedOut: false };
+    let stderrTail = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      process.stderr.write(chunk);
+      stderrTail = (stderrTail + chunk).slice(-2048);
+    });
     child.on('message', (message: { t: 'ready' } | { t: 'results'; results: [number, number, Uint8Array][] }) => {
       if (message.t === 'ready') {
         slot.ready = true;
+        this.bootFailures = 0;
         this.assign();
         return;
       }
@@ -163,6 +175,15 @@ export class WorkerPool {
       }
       // Tasks queued behind the lost one never started: run them on the other workers.
       if (queued.length > 0) this.queue.unshift(...queued);
+      if (!slot.ready && !this.stopping && ++this.bootFailures >= MAX_BOOT_FAILURES) {
+        // Workers that cannot even start will not start next time either: report it and stop,
+        // so the tasks fail with the reason instead of waiting forever.
+        const reason = `worker processes fail to start (${this.bootFailures} in a row); the last one said: ${stderrTail.trim() || `exit ${signal ?? code}`}`;
+        this.options.log(reason);
+        this.send({ t: 'fatal', message: reason });
+        void this.stop(4);
+        return;
+      }
       if (!this.stopping) {
         this.options.log(`worker rank ${rank} exited (${signal ?? code}); starting a replacement`);
         const index = this.slots.indexOf(slot);

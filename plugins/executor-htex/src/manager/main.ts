@@ -3,7 +3,7 @@
  * `parsl-ts-worker-pool`: the worker manager of one node, started by a provider through a
  * launcher. Usage:
  *   parsl-ts-worker-pool --url ws://HOST:PORT --secret-file FILE --block-id ID [--workers N]
- *                        [--prefetch N] [--accelerators 0,1] [--max-message-bytes N]
+ *                        [--prefetch N] [--accelerators 0,1] [--max-message-bytes N] [--base-dir DIR]
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     accelerators: { type: 'string', default: '' },
     'max-message-bytes': { type: 'string', default: String(64 * 1024 * 1024) },
     protocol: { type: 'string' },
+    'base-dir': { type: 'string' },
   },
   strict: true,
 });
@@ -53,6 +54,7 @@ const pool = new WorkerPool({
   protocol: values.protocol === undefined ? WIRE_PROTOCOL_VERSION : Number(values.protocol), version,
   accelerators: values.accelerators ? values.accelerators.split(',').filter(Boolean) : [],
   maxMessageBytes: Number(values['max-message-bytes']),
+  baseDir: values['base-dir'] ?? process.cwd(),
   log: (line) => process.stderr.write(`${new Date().toISOString()} manager ${managerId}: ${line}\n`),
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void pool.stop(0));

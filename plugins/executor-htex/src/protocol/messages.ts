@@ -38,6 +38,7 @@ export type InterchangeToManager =
 export type ManagerToInterchange =
   | { t: 'auth'; protocol: number; version: string; managerId: string; blockId: string; hostname: string; workers: number; prefetch: number; mac: string }
   | { t: 'results'; results: ResultEnvelope[] }
+  | { t: 'fatal'; message: string }
   | { t: 'hb' };
 
 /** Settings the executor gives the interchange (over IPC, at start). */
@@ -77,4 +78,5 @@ export type InterchangeToExecutor =
   | { t: 'ready'; port: number }
   | { t: 'results'; results: ResultEnvelope[] }
   | { t: 'stats'; managers: ManagerStats[]; queued: number }
-  | { t: 'event'; level: 'info' | 'warn'; message: string; detail?: Record<string, unknown> };
+  | { t: 'event'; level: 'info' | 'warn'; message: string; detail?: Record<string, unknown> }
+  | { t: 'fatal'; managerId: string; blockId: string; message: string };

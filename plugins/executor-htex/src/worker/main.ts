@@ -82,7 +82,7 @@ process.on('disconnect', () => {
   process.exit(0);
 });
 
-(descriptor ? instantiateDescriptor<Serializer>(descriptor) : Promise.reject(new Error('PARSL_TS_SERIALIZER is not set')))
+(descriptor ? instantiateDescriptor<Serializer>(descriptor, process.env.PARSL_TS_BASE_DIR ?? process.cwd()) : Promise.reject(new Error('PARSL_TS_SERIALIZER is not set')))
   .then((s) => {
     serializer = s;
     process.send!({ t: 'ready' });
