@@ -42,6 +42,10 @@ export interface HighThroughputExecutorOptions {
   heartbeatThreshold?: number;
   /** Frames larger than this are refused, in bytes. Default 64 MiB. */
   maxMessageBytes?: number;
+  /** Memory each worker needs, in MB; a node runs no more workers than fit in its memory. */
+  memPerWorker?: number;
+  /** Seconds before the block's walltime at which a worker pool stops taking tasks. Default 60 (with a provider walltime). */
+  drainMargin?: number;
   /** Seconds a block may stay idle before the strategy scales it in. Default 120. */
   maxIdleTime?: number;
   /** The command that starts a worker pool on a node. Default: this package's `parsl-ts-worker-pool`, run by the same node. */
@@ -82,7 +86,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   /** Seconds an idle block is kept before scale-in. */
   readonly maxIdleTime: number;
 
-  private readonly settings: Required<Omit<HighThroughputExecutorOptions, 'provider' | 'label' | 'availableAccelerators' | 'workerPoolCommand'>> & { availableAccelerators: readonly string[]; workerPoolCommand: string | undefined };
+  private readonly settings: Required<Omit<HighThroughputExecutorOptions, 'provider' | 'label' | 'availableAccelerators' | 'workerPoolCommand' | 'memPerWorker'>> & { availableAccelerators: readonly string[]; workerPoolCommand: string | undefined; memPerWorker: number };
   private context: ExecutorContext | undefined;
   private logger: Logger | undefined;
   private serializer: Serializer | undefined;
@@ -117,6 +121,10 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     positive('heartbeatPeriod', options.heartbeatPeriod, false);
     positive('heartbeatThreshold', options.heartbeatThreshold, false);
     positive('maxMessageBytes', options.maxMessageBytes);
+    positive('memPerWorker', options.memPerWorker, false);
+    if (options.drainMargin !== undefined && !(typeof options.drainMargin === 'number' && options.drainMargin >= 0)) {
+      throw new ConfigError(`must be a number of seconds >= 0, got ${String(options.drainMargin)}`, { path: 'drainMargin' });
+    }
     if (options.prefetchCapacity !== undefined && !(Number.isInteger(options.prefetchCapacity) && options.prefetchCapacity >= 0)) {
       throw new ConfigError(`must be a whole number >= 0, got ${String(options.prefetchCapacity)}`, { path: 'prefetchCapacity' });
     }
@@ -136,6 +144,8 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
       heartbeatThreshold: options.heartbeatThreshold ?? 10,
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
       maxIdleTime: options.maxIdleTime ?? 120,
+      memPerWorker: options.memPerWorker ?? 0,
+      drainMargin: options.drainMargin ?? 60,
       workerPoolCommand: options.workerPoolCommand,
     };
     if (this.settings.availableAccelerators.length > 0) {
@@ -355,6 +365,9 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
       '--url', `ws://${this.settings.address}:${this.port}`, '--secret-file', this.secretFile, '--block-id', blockId,
       '--workers', String(this.settings.maxWorkersPerNode), '--prefetch', String(this.settings.prefetchCapacity),
       '--max-message-bytes', String(this.settings.maxMessageBytes), '--base-dir', process.cwd(),
+      ...(this.settings.memPerWorker > 0 ? ['--mem-per-worker', String(this.settings.memPerWorker)] : []),
+      ...(this.provider.walltimeSeconds !== undefined
+        ? ['--drain-after', String(Math.max(1, this.provider.walltimeSeconds - this.settings.drainMargin))] : []),
       ...(this.settings.availableAccelerators.length > 0 ? ['--accelerators', this.settings.availableAccelerators.join(',')] : []),
     ];
     return `${base} ${args.map(shellQuote).join(' ')}`;

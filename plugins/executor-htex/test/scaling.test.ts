@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { app, loadConfig, type DataFlowKernel } from '@parsl-ts/core';
 import { HighThroughputExecutor } from '@parsl-ts/executor-htex';
 import { LocalProvider } from '@parsl-ts/provider-local';
 
 let dfk: DataFlowKernel | undefined;
-const dir = mkdtempSync(join(tmpdir(), 'parsl-htex-scaling-'));
+let dir = '';
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'parsl-htex-scaling-')); });
 afterEach(async () => {
   await dfk?.cleanup();
   dfk = undefined;
@@ -29,6 +30,27 @@ const sleepFor = app(async (ms: number) => {
 });
 
 describe('HighThroughputExecutor block scaling', () => {
+  it('a block drains before its walltime: no task dies with it, and a new block takes over', async () => {
+    const provider = new LocalProvider({ initBlocks: 1, minBlocks: 1, maxBlocks: 1, walltime: 9 });
+    const htex = new HighThroughputExecutor({ label: 'htex', maxWorkersPerNode: 1, heartbeatPeriod: 0.5, drainMargin: 7, provider });
+    dfk = await loadConfig({ executors: [htex], runDir: join(dir, 'runinfo'), strategy: 'simple', strategyPeriod: 0.3, retries: 0 });
+    // The pool drains 2 s after it starts, then exits once its task is done; the block is replaced.
+    const servedBy = new Set<number>();
+    for (let i = 0; i < 12; i++) servedBy.add(await sleepFor(400));
+    expect(servedBy.size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs no more workers per node than memPerWorker allows', async () => {
+    const { totalmem } = await import('node:os');
+    const provider = new LocalProvider({ initBlocks: 1, minBlocks: 1, maxBlocks: 1 });
+    const htex = new HighThroughputExecutor({
+      label: 'htex', maxWorkersPerNode: 2, memPerWorker: Math.floor(totalmem() / 1024 / 1024 / 1.5), heartbeatPeriod: 0.5, provider,
+    });
+    dfk = await loadConfig({ executors: [htex], runDir: join(dir, 'runinfo'), strategyPeriod: 0.3 });
+    await waitFor(() => htex.managers.length === 1, 30_000, 'the worker pool to connect');
+    expect(htex.managers[0]!.workers).toBe(1);
+  });
+
   it('scales out to maxBlocks under a burst, back to minBlocks when idle, and leaves no process', async () => {
     const provider = new LocalProvider({ initBlocks: 0, minBlocks: 0, maxBlocks: 3 });
     const htex = new HighThroughputExecutor({ label: 'htex', maxWorkersPerNode: 1, heartbeatPeriod: 0.5, maxIdleTime: 1, provider });

@@ -118,6 +118,7 @@ export class Interchange {
       }
       state.lastSeen = Date.now();
       if (message.t === 'results') this.onResults(state, message.results);
+      else if (message.t === 'draining') state.draining = true;
       else if (message.t === 'fatal') this.toExecutor({ t: 'fatal', managerId: state.managerId, blockId: state.blockId, message: String(message.message) });
       else if (message.t !== 'hb') this.event('warn', `unexpected message "${String((message as { t: unknown }).t)}" from manager ${state.managerId}`);
     });

@@ -19,6 +19,8 @@ export interface WorkerPoolOptions {
   readonly version: string;
   /** Accelerators to pin workers to, one per worker (CUDA_VISIBLE_DEVICES and friends). */
   readonly accelerators: readonly string[];
+  /** Stop taking tasks this many seconds after start (before the block's walltime); 0 = never. */
+  readonly drainAfterSeconds: number;
   /** Folder to resolve plugin packages from (the workflow's working directory on the submit side). */
   readonly baseDir: string;
   /** Bound on a frame's size, in bytes. */
@@ -59,6 +61,7 @@ export class WorkerPool {
   private flushScheduled = false;
   private stopping = false;
   private bootFailures = 0;
+  private draining = false;
   private lastHeard = Date.now();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private serializerDescriptor = '';
@@ -109,6 +112,11 @@ export class WorkerPool {
           this.send({ t: 'hb' });
         }, message.heartbeatPeriod * 1000);
         this.options.log(`connected as ${this.options.managerId} with ${this.options.workers} workers`);
+        if (this.options.drainAfterSeconds > 0) {
+          // Stop taking work before the scheduler kills the block, so no task dies with it.
+          const drain = setTimeout(() => this.drain(), this.options.drainAfterSeconds * 1000);
+          drain.unref();
+        }
         break;
       case 'refused':
         this.options.log(`refused by the interchange: [${message.code}] ${message.message}`);
@@ -119,7 +127,7 @@ export class WorkerPool {
         this.assign();
         break;
       case 'drain':
-        this.options.log('draining: finishing the tasks held, taking no more');
+        this.drain();
         break;
       case 'stop':
         void this.stop(0);
@@ -234,7 +242,25 @@ export class WorkerPool {
         const results = this.results;
         this.results = [];
         if (results.length > 0) this.send({ t: 'results', results });
+        this.exitIfDrained();
       });
+    }
+  }
+
+  /** Take no more tasks; exit once the ones held are done. */
+  private drain(): void {
+    if (this.draining || this.stopping) return;
+    this.draining = true;
+    this.options.log('draining: finishing the tasks held, taking no more');
+    this.send({ t: 'draining' });
+    this.exitIfDrained();
+  }
+
+  private exitIfDrained(): void {
+    if (this.draining && this.queue.length === 0 && this.slots.every((slot) => slot.inFlight.length === 0)) {
+      this.options.log('drained; exiting');
+      // Let the last results leave before the connection closes.
+      setImmediate(() => void this.stop(0));
     }
   }
 

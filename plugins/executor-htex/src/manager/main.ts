@@ -4,12 +4,13 @@
  * launcher. Usage:
  *   parsl-ts-worker-pool --url ws://HOST:PORT --secret-file FILE --block-id ID [--workers N]
  *                        [--prefetch N] [--accelerators 0,1] [--max-message-bytes N] [--base-dir DIR]
+ *                        [--drain-after SECONDS] [--mem-per-worker MB]
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { WIRE_PROTOCOL_VERSION } from '@parsl-ts/core';
 import { WorkerPool } from './WorkerPool.js';
 
@@ -32,6 +33,8 @@ const { values } = parseArgs({
     'max-message-bytes': { type: 'string', default: String(64 * 1024 * 1024) },
     protocol: { type: 'string' },
     'base-dir': { type: 'string' },
+    'drain-after': { type: 'string', default: '0' },
+    'mem-per-worker': { type: 'string', default: '0' },
   },
   strict: true,
 });
@@ -43,7 +46,13 @@ try {
 } catch (error) {
   fail(`cannot read the secret file ${values['secret-file']}: ${(error as Error).message}`);
 }
-const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+const memPerWorkerMb = Number(values['mem-per-worker']);
+if (!(memPerWorkerMb >= 0)) fail(`--mem-per-worker must be a number of MB >= 0, got ${values['mem-per-worker']}`);
+// Memory bounds the workers too: a node runs no more workers than fit in its memory.
+const byMemory = memPerWorkerMb > 0 ? Math.max(1, Math.floor(totalmem() / (1024 * 1024) / memPerWorkerMb)) : Infinity;
+const workers = Math.min(values.workers === undefined ? availableParallelism() : Number(values.workers), byMemory);
+const drainAfterSeconds = Number(values['drain-after']);
+if (!(drainAfterSeconds >= 0)) fail(`--drain-after must be a number of seconds >= 0, got ${values['drain-after']}`);
 const prefetch = Number(values.prefetch);
 if (!Number.isInteger(workers) || workers < 1) fail(`--workers must be a whole number >= 1, got ${values.workers}`);
 if (!Number.isInteger(prefetch) || prefetch < 0) fail(`--prefetch must be a whole number >= 0, got ${values.prefetch}`);
@@ -55,6 +64,7 @@ const pool = new WorkerPool({
   accelerators: values.accelerators ? values.accelerators.split(',').filter(Boolean) : [],
   maxMessageBytes: Number(values['max-message-bytes']),
   baseDir: values['base-dir'] ?? process.cwd(),
+  drainAfterSeconds,
   log: (line) => process.stderr.write(`${new Date().toISOString()} manager ${managerId}: ${line}\n`),
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void pool.stop(0));

@@ -39,6 +39,7 @@ export type ManagerToInterchange =
   | { t: 'auth'; protocol: number; version: string; managerId: string; blockId: string; hostname: string; workers: number; prefetch: number; mac: string }
   | { t: 'results'; results: ResultEnvelope[] }
   | { t: 'fatal'; message: string }
+  | { t: 'draining' }
   | { t: 'hb' };
 
 /** Settings the executor gives the interchange (over IPC, at start). */
