@@ -9,3 +9,4 @@ export {
   conformanceCapabilities, resolveCapabilities, type ConformanceCapabilities, type ConformanceCapability,
 } from './capabilities.js';
 export { captureError, processesMatching, pseudoRandomBytes, uniqueMarker, waitUntil } from './helpers.js';
+export { measureRetainedMemory, type RetainedMemoryFigures } from './measureRetainedMemory.js';
