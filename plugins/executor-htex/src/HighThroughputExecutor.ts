@@ -13,6 +13,7 @@ import {
   ResultKind, type ExecutorToInterchange, type InterchangeToExecutor, type ManagerStats, type ResultEnvelope, type TaskEnvelope,
 } from './protocol/messages.js';
 import { plugin } from './manifest.js';
+import { makeRunCertificate, type RunCertificate } from './tls/selfSignedCertificate.js';
 
 /**
  * Options of the {@link HighThroughputExecutor}. Plain data, except `provider`.
@@ -40,6 +41,11 @@ export interface HighThroughputExecutorOptions {
   heartbeatPeriod?: number;
   /** Seconds without a heartbeat before a manager or the interchange counts as lost. Default 10. */
   heartbeatThreshold?: number;
+  /**
+   * Serve the interchange over TLS (wss://) with a per-run self-signed certificate whose
+   * fingerprint worker pools pin. Needs `openssl` on the submit side. Default false.
+   */
+  tls?: boolean;
   /** Frames larger than this are refused, in bytes. Default 64 MiB. */
   maxMessageBytes?: number;
   /** Memory each worker needs, in MB; a node runs no more workers than fit in its memory. */
@@ -86,13 +92,14 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   /** Seconds an idle block is kept before scale-in. */
   readonly maxIdleTime: number;
 
-  private readonly settings: Required<Omit<HighThroughputExecutorOptions, 'provider' | 'label' | 'availableAccelerators' | 'workerPoolCommand' | 'memPerWorker'>> & { availableAccelerators: readonly string[]; workerPoolCommand: string | undefined; memPerWorker: number };
+  private readonly settings: Required<Omit<HighThroughputExecutorOptions, 'provider' | 'label' | 'availableAccelerators' | 'workerPoolCommand' | 'memPerWorker' | 'tls'>> & { availableAccelerators: readonly string[]; workerPoolCommand: string | undefined; memPerWorker: number; tls: boolean };
   private context: ExecutorContext | undefined;
   private logger: Logger | undefined;
   private serializer: Serializer | undefined;
   private interchange: ChildProcess | undefined;
   private port = 0;
   private secretFile = '';
+  private certificate: RunCertificate | undefined;
   private readonly pending = new Map<number, Pending>();
   private outbox: TaskEnvelope[] = [];
   private flushScheduled = false;
@@ -145,6 +152,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
       maxIdleTime: options.maxIdleTime ?? 120,
       memPerWorker: options.memPerWorker ?? 0,
+      tls: options.tls ?? false,
       drainMargin: options.drainMargin ?? 60,
       workerPoolCommand: options.workerPoolCommand,
     };
@@ -196,6 +204,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     const secret = newSecret();
     this.secretFile = join(context.runDir, 'interchange.secret');
     writeFileSync(this.secretFile, `${secret}\n`, { mode: 0o600 });
+    if (this.settings.tls) this.certificate = makeRunCertificate(context.runDir, this.settings.address);
     const log = openSync(join(context.runDir, 'interchange.log'), 'a');
     try {
       this.interchange = fork(INTERCHANGE_MAIN, [], { stdio: ['ignore', log, log, 'ipc'], serialization: 'advanced' });
@@ -226,6 +235,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
         address: this.settings.address, port: this.settings.port, secret, serializer: context.serializer.descriptor,
         heartbeatPeriod: this.settings.heartbeatPeriod, heartbeatThreshold: this.settings.heartbeatThreshold,
         maxMessageBytes: this.settings.maxMessageBytes, version: plugin.version, protocol: WIRE_PROTOCOL_VERSION,
+        ...(this.certificate ? { tls: { certFile: this.certificate.certFile, keyFile: this.certificate.keyFile } } : {}),
       },
     });
     this.port = await ready;
@@ -362,7 +372,8 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   private workerPoolCommand(blockId: string): string {
     const base = this.settings.workerPoolCommand ?? `${shellQuote(process.execPath)} ${shellQuote(WORKER_POOL_MAIN)}`;
     const args = [
-      '--url', `ws://${this.settings.address}:${this.port}`, '--secret-file', this.secretFile, '--block-id', blockId,
+      '--url', `${this.certificate ? 'wss' : 'ws'}://${urlHost(this.settings.address)}:${this.port}`, '--secret-file', this.secretFile, '--block-id', blockId,
+      ...(this.certificate ? ['--fingerprint', this.certificate.fingerprint] : []),
       '--workers', String(this.settings.maxWorkersPerNode), '--prefetch', String(this.settings.prefetchCapacity),
       '--max-message-bytes', String(this.settings.maxMessageBytes), '--base-dir', process.cwd(),
       ...(this.settings.memPerWorker > 0 ? ['--mem-per-worker', String(this.settings.memPerWorker)] : []),
@@ -435,6 +446,11 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   private toInterchange(message: ExecutorToInterchange): void {
     if (this.interchange?.connected) this.interchange.send(message);
   }
+}
+
+/** An address as the host part of a URL (IPv6 in brackets). */
+function urlHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 /** Quote a word for a POSIX shell. */

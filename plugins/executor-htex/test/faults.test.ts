@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +147,26 @@ describe('HighThroughputExecutor faults', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(error?.code).toBe(ErrorCodes.ExecutorStart);
     expect(error?.message).toContain('@acme/parsl-ts-serializer-missing');
+  });
+
+  it('serves wss:// with a pinned per-run certificate, and a pool pinning another fingerprint refuses to connect', async () => {
+    const htex = new HighThroughputExecutor({
+      label: 'htex', maxWorkersPerNode: 1, heartbeatPeriod: 0.5, tls: true,
+      provider: new LocalProvider({ initBlocks: 1, minBlocks: 1, maxBlocks: 1 }),
+    });
+    dfk = await loadConfig({ executors: [htex], runDir: join(dir, 'runinfo'), strategyPeriod: 0.5 });
+    expect(await slowSquare(7)).toBe(49);
+    const htexDir = join(dfk.runDir, 'htex');
+    const script = readFileSync(join(htexDir, 'submit_scripts', 'parsl.htex.block-0.sh'), 'utf8');
+    expect(script).toMatch(/--url wss:\/\/127\.0\.0\.1:\d+/);
+    expect(script).toMatch(/--fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+    // A pool that pins another fingerprint (a man in the middle, from its point of view) stops at once.
+    const poolMain = fileURLToPath(new URL('../dist/manager/main.js', import.meta.url));
+    const result = spawnSync(process.execPath, [poolMain, '--url', `wss://127.0.0.1:${htex.interchangePort}`, '--secret-file', join(htexDir, 'interchange.secret'),
+      '--fingerprint', 'AA:'.repeat(31) + 'AA', '--workers', '1'], { encoding: 'utf8', timeout: 20_000 });
+    expect(result.status).toBe(5);
+    expect(result.stderr).toContain('is not the pinned');
+    expect(htex.managers).toHaveLength(1);
   });
 
   it('cleanup leaves no interchange, manager or worker process behind', async () => {

@@ -1,4 +1,6 @@
 import { ErrorCodes } from '@parsl-ts/core';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { checkAnswer, newNonce } from '../protocol/auth.js';
@@ -40,20 +42,30 @@ export class Interchange {
   private flushScheduled = false;
   private dispatchScheduled = false;
   private stopped = false;
+  private readonly https: HttpsServer | undefined;
 
   constructor(private readonly settings: InterchangeSettings, private readonly toExecutor: (message: InterchangeToExecutor) => void) {
-    this.server = new WebSocketServer({
-      host: settings.address, port: settings.port, maxPayload: settings.maxMessageBytes, perMessageDeflate: false,
-    });
+    if (settings.tls) {
+      // wss:// with the run's self-signed certificate; managers pin its fingerprint.
+      this.https = createHttpsServer({ cert: readFileSync(settings.tls.certFile), key: readFileSync(settings.tls.keyFile) });
+      this.server = new WebSocketServer({ server: this.https, maxPayload: settings.maxMessageBytes, perMessageDeflate: false });
+      this.https.on('tlsClientError', (error) => this.event('warn', `TLS handshake failed: ${error.message}`));
+      this.https.listen(settings.port, settings.address);
+    } else {
+      this.server = new WebSocketServer({
+        host: settings.address, port: settings.port, maxPayload: settings.maxMessageBytes, perMessageDeflate: false,
+      });
+    }
     this.server.on('connection', (socket) => this.onConnection(socket));
     this.server.on('error', (error) => this.event('warn', `server error: ${error.message}`));
   }
 
   /** Resolves with the bound port once listening. */
   listening(): Promise<number> {
+    const emitter = this.https ?? this.server;
     return new Promise((resolve, reject) => {
-      this.server.once('listening', () => resolve((this.server.address() as AddressInfo).port));
-      this.server.once('error', reject);
+      emitter.once('listening', () => resolve(((this.https ?? this.server).address() as AddressInfo).port));
+      emitter.once('error', reject);
     });
   }
 
@@ -90,6 +102,7 @@ export class Interchange {
       this.server.close(() => { clearTimeout(timer); resolve(); });
       for (const client of this.server.clients) client.terminate();
     });
+    if (this.https) await new Promise<void>((resolve) => this.https!.close(() => resolve()));
   }
 
   private onConnection(socket: WebSocket): void {

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
+import type { TLSSocket } from 'node:tls';
 import { WebSocket } from 'ws';
 import { challengeAnswer } from '../protocol/auth.js';
 import { decodeFrame, encodeFrame } from '../protocol/codec.js';
@@ -21,6 +22,8 @@ export interface WorkerPoolOptions {
   readonly accelerators: readonly string[];
   /** Stop taking tasks this many seconds after start (before the block's walltime); 0 = never. */
   readonly drainAfterSeconds: number;
+  /** SHA-256 fingerprint of the interchange's certificate (wss://), as `AA:BB:...`; required for wss. */
+  readonly fingerprint: string | undefined;
   /** Folder to resolve plugin packages from (the workflow's working directory on the submit side). */
   readonly baseDir: string;
   /** Bound on a frame's size, in bytes. */
@@ -62,6 +65,7 @@ export class WorkerPool {
   private stopping = false;
   private bootFailures = 0;
   private draining = false;
+  private fingerprintMismatch = false;
   private lastHeard = Date.now();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private serializerDescriptor = '';
@@ -72,8 +76,24 @@ export class WorkerPool {
   constructor(private readonly options: WorkerPoolOptions) {}
 
   start(): void {
-    const socket = new WebSocket(this.options.url, { maxPayload: this.options.maxMessageBytes, perMessageDeflate: false, handshakeTimeout: 10_000 });
+    const tls = this.options.url.startsWith('wss:');
+    // The certificate is self-signed per run: trust comes from its pinned fingerprint, checked
+    // before anything is sent, not from a certificate authority.
+    const socket = new WebSocket(this.options.url, {
+      maxPayload: this.options.maxMessageBytes, perMessageDeflate: false, handshakeTimeout: 10_000,
+      ...(tls ? { rejectUnauthorized: false } : {}),
+    });
     this.socket = socket;
+    if (tls) {
+      socket.on('upgrade', (response) => {
+        const presented = (response.socket as TLSSocket).getPeerCertificate?.()?.fingerprint256;
+        if (!this.options.fingerprint || presented !== this.options.fingerprint) {
+          this.options.log(`the interchange's certificate fingerprint ${presented ?? '(none)'} is not the pinned ${this.options.fingerprint ?? '(none given)'}; refusing to talk to it`);
+          this.fingerprintMismatch = true;
+          socket.terminate();
+        }
+      });
+    }
     socket.on('message', (data: Buffer) => {
       this.lastHeard = Date.now();
       let message: InterchangeToManager;
@@ -87,12 +107,13 @@ export class WorkerPool {
       this.onMessage(message);
     });
     socket.on('error', (error) => this.options.log(`connection error: ${error.message}`));
-    socket.on('close', () => void this.stop(this.stopping ? 0 : 2));
+    socket.on('close', () => void this.stop(this.fingerprintMismatch ? 5 : this.stopping ? 0 : 2));
   }
 
   private onMessage(message: InterchangeToManager): void {
     switch (message.t) {
       case 'hello': {
+        if (this.fingerprintMismatch) return;
         const mac = challengeAnswer(this.options.secret, message.nonce, this.options.managerId);
         this.send({
           t: 'auth', protocol: this.options.protocol, version: this.options.version, managerId: this.options.managerId,

@@ -4,7 +4,7 @@
  * launcher. Usage:
  *   parsl-ts-worker-pool --url ws://HOST:PORT --secret-file FILE --block-id ID [--workers N]
  *                        [--prefetch N] [--accelerators 0,1] [--max-message-bytes N] [--base-dir DIR]
- *                        [--drain-after SECONDS] [--mem-per-worker MB]
+ *                        [--drain-after SECONDS] [--mem-per-worker MB] [--fingerprint SHA256 (wss://)]
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -33,12 +33,14 @@ const { values } = parseArgs({
     'max-message-bytes': { type: 'string', default: String(64 * 1024 * 1024) },
     protocol: { type: 'string' },
     'base-dir': { type: 'string' },
+    fingerprint: { type: 'string' },
     'drain-after': { type: 'string', default: '0' },
     'mem-per-worker': { type: 'string', default: '0' },
   },
   strict: true,
 });
 if (!values.url || !/^wss?:\/\//.test(values.url)) fail('--url ws://HOST:PORT is required');
+if (values.url.startsWith('wss:') && !values.fingerprint) fail('--fingerprint SHA256 is required with wss://');
 if (!values['secret-file']) fail('--secret-file is required');
 let secret: string;
 try {
@@ -65,6 +67,7 @@ const pool = new WorkerPool({
   maxMessageBytes: Number(values['max-message-bytes']),
   baseDir: values['base-dir'] ?? process.cwd(),
   drainAfterSeconds,
+  fingerprint: values.fingerprint,
   log: (line) => process.stderr.write(`${new Date().toISOString()} manager ${managerId}: ${line}\n`),
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void pool.stop(0));

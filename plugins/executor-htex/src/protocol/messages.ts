@@ -53,6 +53,8 @@ export interface InterchangeSettings {
   readonly maxMessageBytes: number;
   readonly version: string;
   readonly protocol: number;
+  /** Serve wss:// with this certificate and key (PEM files), when TLS is on. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** Executor → interchange messages (child_process IPC). */
