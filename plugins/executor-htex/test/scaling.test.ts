@@ -40,6 +40,19 @@ describe('HighThroughputExecutor block scaling', () => {
     expect(servedBy.size).toBeGreaterThanOrEqual(2);
   });
 
+  it('pins each worker to one of availableAccelerators through the environment', async () => {
+    const provider = new LocalProvider({ initBlocks: 1, minBlocks: 1, maxBlocks: 1 });
+    const htex = new HighThroughputExecutor({ label: 'htex', maxWorkersPerNode: 4, availableAccelerators: ['0', '1'], heartbeatPeriod: 0.5, provider });
+    dfk = await loadConfig({ executors: [htex], runDir: join(dir, 'runinfo'), strategyPeriod: 0.3 });
+    const seen = app(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return `${process.env.CUDA_VISIBLE_DEVICES}/${process.env.PARSL_WORKER_RANK}`;
+    });
+    const pins = new Set(await Promise.all(Array.from({ length: 8 }, () => seen())));
+    // Two accelerators: two workers (not four), rank 0 on device 0 and rank 1 on device 1.
+    expect([...pins].sort()).toEqual(['0/0', '1/1']);
+  });
+
   it('runs no more workers per node than memPerWorker allows', async () => {
     const { totalmem } = await import('node:os');
     const provider = new LocalProvider({ initBlocks: 1, minBlocks: 1, maxBlocks: 1 });
