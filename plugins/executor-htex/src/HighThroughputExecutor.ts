@@ -58,8 +58,12 @@ export interface HighThroughputExecutorOptions {
   workerPoolCommand?: string;
 }
 
+/** What the submit side keeps per outstanding task: only what settling it needs (memory per task matters). */
 interface Pending {
-  readonly task: ExecutorTask;
+  readonly id: number;
+  readonly try: number;
+  readonly appName: string;
+  readonly walltimeSeconds: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -265,7 +269,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
         reject(error);
         return;
       }
-      this.pending.set(task.id, { task, resolve, reject });
+      this.pending.set(task.id, { id: task.id, try: task.try, appName: task.appName, walltimeSeconds: task.walltimeSeconds ?? 0, resolve, reject });
       this.outbox.push([task.id, task.try, task.priority, task.walltimeSeconds ?? 0, payload]);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -349,7 +353,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     this.shuttingDown = true;
     const timeoutMs = options.timeoutMs ?? 10_000;
     if (this.statsWatch) clearInterval(this.statsWatch);
-    for (const pending of this.pending.values()) pending.reject(new TaskCancelled(pending.task.id, 'the executor was shut down'));
+    for (const pending of this.pending.values()) pending.reject(new TaskCancelled(pending.id, 'the executor was shut down'));
     this.pending.clear();
     const jobIds = [...this.blocks.values()];
     this.blocks.clear();
@@ -412,7 +416,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   private onResults(results: readonly ResultEnvelope[]): void {
     for (const [id, tryNumber, kind, payload] of results) {
       const pending = this.pending.get(id);
-      if (!pending || pending.task.try !== tryNumber) continue;
+      if (!pending || pending.try !== tryNumber) continue;
       this.pending.delete(id);
       if (kind === ResultKind.done) {
         let decoded: [boolean, unknown];
@@ -425,7 +429,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
         if (decoded[0]) pending.resolve(decoded[1]);
         else pending.reject(decoded[1]);
       } else if (kind === ResultKind.timeout) {
-        pending.reject(new AppTimeout(pending.task.appName, pending.task.walltimeSeconds ?? 0));
+        pending.reject(new AppTimeout(pending.appName, pending.walltimeSeconds));
       } else if (kind === ResultKind.workerLost) {
         pending.reject(new WorkerLost(id, decoder.decode(payload)));
       } else {
@@ -438,7 +442,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     if (this.shuttingDown) return;
     const detail = `the interchange process exited with ${signal ?? `code ${code}`}`;
     this.logger?.error(detail);
-    for (const pending of this.pending.values()) pending.reject(new InterchangeLost(pending.task.id, detail));
+    for (const pending of this.pending.values()) pending.reject(new InterchangeLost(pending.id, detail));
     this.pending.clear();
     this.interchange = undefined;
   }

@@ -232,7 +232,7 @@ export class DataFlowKernel implements TaskSubmitter {
     future.appName = definition.name;
     if (this.closing) {
       future.state = TaskState.failed;
-      future.settle.reject(new UsageError(ErrorCodes.DataFlowKernelClosed, `app ${definition.name} was called after cleanup()`, {
+      future.settleReject(new UsageError(ErrorCodes.DataFlowKernelClosed, `app ${definition.name} was called after cleanup()`, {
         hint: 'call apps before dfk.cleanup(), or load a new config with loadConfig()',
       }));
       return future;
@@ -243,7 +243,7 @@ export class DataFlowKernel implements TaskSubmitter {
     } catch (error) {
       future.state = TaskState.failed;
       this.stateCounts.failed++;
-      future.settle.reject(error);
+      future.settleReject(error);
       return future;
     }
     this.active.set(id, record);
@@ -538,8 +538,8 @@ export class DataFlowKernel implements TaskSubmitter {
     if (!this.active.has(record.id)) return;
     this.setState(record, TaskState.exec_done);
     this.finish(record);
-    record.future.settle.resolve(value);
-    for (const output of record.future.outputs) output.settle.resolve(output.file);
+    record.future.settleResolve(value);
+    for (const output of record.future.outputs) output.settleResolve(output.file);
   }
 
   private tryFailed(record: TaskRecord, error: unknown): void {
@@ -573,8 +573,8 @@ export class DataFlowKernel implements TaskSubmitter {
     this.setState(record, state, error);
     this.finish(record);
     if (state === TaskState.failed) this.logger.info({ taskId: record.id, app: record.definition.name, err: error }, 'task failed');
-    record.future.settle.reject(error);
-    for (const output of record.future.outputs) output.settle.reject(error);
+    record.future.settleReject(error);
+    for (const output of record.future.outputs) output.settleReject(error);
   }
 
   private finish(record: TaskRecord): void {

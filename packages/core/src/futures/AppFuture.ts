@@ -4,6 +4,7 @@ import type { DataFuture } from './DataFuture.js';
 
 const ignore = (): void => {};
 const FUTURE_BRAND = Symbol.for('parsl-ts.AppFuture');
+const NO_OUTPUTS: readonly DataFuture[] = Object.freeze([]);
 
 /**
  * The future of an app invocation. It is a real `Promise` (await it, pass it to `Promise.all`)
@@ -27,14 +28,15 @@ export class AppFuture<T = unknown> extends Promise<T> {
   appName = '';
   /** The current state of the task. */
   state: TaskState = 'unsched';
-  /** DataFutures for the task's `outputs` files, in order. */
-  outputs: DataFuture[] = [];
+  /** DataFutures for the task's `outputs` files, in order (one shared empty list when there are none). */
+  outputs: readonly DataFuture[] = NO_OUTPUTS;
   /** Where the task's stdout goes (bash apps), if redirected. */
   stdout: string | undefined;
   /** Where the task's stderr goes (bash apps), if redirected. */
   stderr: string | undefined;
-  /** Settles the future; owned by the DataFlowKernel. @internal */
-  settle!: { resolve: (value: T) => void; reject: (error: unknown) => void };
+  /** The Promise's resolving functions (kept as fields, not closures, to keep futures small). */
+  private resolveFn!: (value: T) => void;
+  private rejectFn!: (error: unknown) => void;
   /** The settled outcome, kept so that dependants can read it without awaiting. @internal */
   outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
 
@@ -51,14 +53,23 @@ export class AppFuture<T = unknown> extends Promise<T> {
       rejectFn = reject;
       executor?.(resolve as (value: T) => void, reject);
     });
-    this.settle = {
-      resolve: (value: T) => { this.outcome = { ok: true, value }; resolveFn(value); },
-      reject: (error: unknown) => { this.outcome = { ok: false, error }; rejectFn(error); },
-    };
-    Object.defineProperty(this, FUTURE_BRAND, { value: true, enumerable: false });
+    this.resolveFn = resolveFn;
+    this.rejectFn = rejectFn;
     // A failed task whose future nobody awaits is normal in a workflow (its dependants report
     // it); mark every future as handled so Node does not abort on an unhandled rejection.
     Promise.prototype.then.call(this, undefined, ignore);
+  }
+
+  /** Resolve the future; owned by the DataFlowKernel. @internal */
+  settleResolve(value: T): void {
+    this.outcome = { ok: true, value };
+    this.resolveFn(value);
+  }
+
+  /** Reject the future; owned by the DataFlowKernel. @internal */
+  settleReject(error: unknown): void {
+    this.outcome = { ok: false, error };
+    this.rejectFn(error);
   }
 
   /** True once the task has a result or an error. */
@@ -81,3 +92,6 @@ export class AppFuture<T = unknown> extends Promise<T> {
     return this.outputs.map((d) => d.file);
   }
 }
+
+// The brand lives on the prototype: one property for all futures, not one per future.
+Object.defineProperty(AppFuture.prototype, FUTURE_BRAND, { value: true, enumerable: false });
