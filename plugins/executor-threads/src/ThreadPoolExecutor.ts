@@ -1,12 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
-  AppTimeout, ErrorCodes, ParslError, TaskCancelled, UsageError, WorkerLost,
+  AppTimeout, ErrorCodes, ParslError, PriorityFifo, TaskCancelled, UsageError, WorkerLost,
   type Executor, type ExecutorContext, type ExecutorTask, type Logger, type PluginManifest, type Serializer,
 } from '@parsl-ts/core';
 import { plugin } from './manifest.js';
 import type { FromWorker, ResultTuple, TaskBatch, ToWorker, WireTask, WorkerBootData } from './messages.js';
-import { TaskQueue } from './TaskQueue.js';
 
 /**
  * Options of the {@link ThreadPoolExecutor}. Plain data.
@@ -87,7 +86,7 @@ export class ThreadPoolExecutor implements Executor {
   private logger: Logger | undefined;
   private readonly workers = new Map<number, PoolWorker>();
   private readonly pending = new Map<number, PendingTask>();
-  private readonly queue = new TaskQueue();
+  private readonly queue = new PriorityFifo<ExecutorTask>((task) => task.priority);
   private nextWorkerId = 0;
   private dispatchScheduled = false;
   private shuttingDown = false;

@@ -1,4 +1,4 @@
-import { ErrorCodes } from '@parsl-ts/core';
+import { ErrorCodes, PriorityFifo } from '@parsl-ts/core';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +9,6 @@ import {
   ResultKind, type InterchangeSettings, type InterchangeToExecutor, type InterchangeToManager, type ManagerStats,
   type ManagerToInterchange, type ResultEnvelope, type TaskEnvelope,
 } from '../protocol/messages.js';
-import { TaskQueue } from './TaskQueue.js';
 
 interface ManagerState {
   readonly socket: WebSocket;
@@ -34,7 +33,7 @@ const encoder = new TextEncoder();
  * protocol version are dropped; nothing a peer sends can crash it.
  */
 export class Interchange {
-  private readonly queue = new TaskQueue();
+  private readonly queue = new PriorityFifo<TaskEnvelope>((task) => task[2]);
   private readonly managers = new Map<WebSocket, ManagerState>();
   private readonly server: WebSocketServer;
   private readonly timers: NodeJS.Timeout[] = [];

@@ -1,26 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutorTask } from '@parsl-ts/core';
-import { TaskQueue } from '../src/TaskQueue.js';
+import { PriorityFifo } from '../src/index.js';
 
-/** A task with just what the queue looks at. */
-function task(id: number, priority = 0): ExecutorTask {
-  return { id, priority, try: 0, appName: `t${id}`, kind: 'function', args: [], resources: {}, inputs: [], outputs: [], fn: { mode: 'value', name: 't', source: '() => 0', hash: 'h' } } as unknown as ExecutorTask;
+interface Item { id: number; priority: number }
+const newQueue = (): PriorityFifo<Item> => new PriorityFifo<Item>((item) => item.priority);
+
+function task(id: number, priority = 0): Item {
+  return { id, priority };
 }
 
-function ids(queue: TaskQueue): number[] {
+function ids(queue: PriorityFifo<Item>): number[] {
   return queue.drain().map((t) => t.id);
 }
 
-describe('TaskQueue', () => {
+describe('PriorityFifo', () => {
   it('is empty at first: length 0, shift() gives undefined', () => {
-    const queue = new TaskQueue();
+    const queue = newQueue();
     expect(queue.length).toBe(0);
     expect(queue.shift()).toBeUndefined();
     expect(queue.drain()).toEqual([]);
   });
 
   it('is first-in first-out while every task has priority 0', () => {
-    const queue = new TaskQueue();
+    const queue = newQueue();
     for (let i = 0; i < 5; i++) queue.push(task(i));
     expect(queue.length).toBe(5);
     expect(queue.shift()?.id).toBe(0);
@@ -31,7 +32,7 @@ describe('TaskQueue', () => {
   });
 
   it('keeps FIFO order across many pushes and shifts (internal compaction)', () => {
-    const queue = new TaskQueue();
+    const queue = newQueue();
     const out: number[] = [];
     let next = 0;
     for (let round = 0; round < 5; round++) {
@@ -43,15 +44,15 @@ describe('TaskQueue', () => {
   });
 
   it('runs lower priority values first, FIFO within a priority', () => {
-    const queue = new TaskQueue();
+    const queue = newQueue();
     const priorities = [5, 1, 3, 1, 0, 5, -2, 3];
     priorities.forEach((p, i) => queue.push(task(i, p)));
     expect(queue.length).toBe(priorities.length);
     expect(ids(queue)).toEqual([6, 4, 1, 3, 2, 7, 0, 5]);
   });
 
-  it('keeps the order of tasks queued before the first non-zero priority arrived', () => {
-    const queue = new TaskQueue();
+  it('keeps FIFO order within priority 0 when other priorities arrive', () => {
+    const queue = newQueue();
     for (let i = 0; i < 4; i++) queue.push(task(i));
     expect(queue.shift()?.id).toBe(0);
     queue.push(task(10, 1));
@@ -60,8 +61,8 @@ describe('TaskQueue', () => {
     expect(ids(queue)).toEqual([11, 1, 2, 3, 12, 10]);
   });
 
-  it('stays ordered with many random priorities (heap property)', () => {
-    const queue = new TaskQueue();
+  it('stays ordered with many random priorities', () => {
+    const queue = newQueue();
     let x = 12345;
     const rand = (): number => { x = (x * 1103515245 + 12345) % 2 ** 31; return x; };
     const tasks = Array.from({ length: 2000 }, (_, i) => task(i, rand() % 7));
@@ -71,7 +72,7 @@ describe('TaskQueue', () => {
   });
 
   it('unshift() puts tasks back at the front in their order (FIFO mode)', () => {
-    const queue = new TaskQueue();
+    const queue = newQueue();
     for (let i = 0; i < 4; i++) queue.push(task(i));
     queue.shift();
     queue.shift();
@@ -81,7 +82,7 @@ describe('TaskQueue', () => {
   });
 
   it('unshift() puts tasks back ahead of queued tasks of the same priority, in their order (priority mode)', () => {
-    const queue = new TaskQueue();
+    const queue = newQueue();
     queue.push(task(0, 1));
     queue.push(task(1, 1));
     queue.push(task(2, 0));
@@ -92,7 +93,7 @@ describe('TaskQueue', () => {
   });
 
   it('unshift() twice: the later batch goes in front of the earlier one (priority mode)', () => {
-    const queue = new TaskQueue();
+    const queue = newQueue();
     queue.push(task(0, 2));
     queue.unshift([task(10, 2), task(11, 2)]);
     queue.unshift([task(20, 2), task(21, 2)]);
