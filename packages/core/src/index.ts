@@ -60,6 +60,7 @@ export {
 } from './scaling/strategies.js';
 export { resolveStrategy, STRATEGY_NAMES, type StrategyName } from './scaling/resolveStrategy.js';
 export { BlockFailuresError, type BlockFailure } from './scaling/BlockFailuresError.js';
+export { idleLongEnough } from './scaling/idleLongEnough.js';
 export type { ResourceSpecification } from './interfaces/ResourceSpecification.js';
 export type { ShippedFunction } from './interfaces/ShippedFunction.js';
 

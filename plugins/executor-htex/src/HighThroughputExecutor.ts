@@ -297,7 +297,12 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   async scaleIn(blocks: number, options: { maxIdleSeconds?: number } = {}): Promise<string[]> {
     const idle = this.idleSeconds();
     const candidates = [...this.blocks.keys()]
-      .filter((b) => options.maxIdleSeconds === undefined || (idle.get(b) ?? Infinity) >= options.maxIdleSeconds)
+      // A busy block reports 0 and is never idle, even for maxIdleSeconds 0 (core's idleLongEnough;
+      // written out here so that this plugin keeps working with core 0.1.0).
+      .filter((b) => {
+        const seconds = idle.get(b) ?? Infinity;
+        return options.maxIdleSeconds === undefined || (seconds > 0 && seconds >= options.maxIdleSeconds);
+      })
       .sort((a, b) => (idle.get(b) ?? Infinity) - (idle.get(a) ?? Infinity))
       .slice(0, blocks);
     if (candidates.length === 0) return [];

@@ -126,11 +126,17 @@ export interface BlockScalingExecutor extends Executor {
   readonly workersPerBlock: number;
   /** Start `blocks` new blocks; returns their block ids. */
   scaleOut(blocks: number): Promise<string[]>;
-  /** Stop `blocks` blocks, idle ones first; returns the block ids stopped. */
+  /**
+   * Stop `blocks` blocks, idle ones first; returns the block ids stopped. With `maxIdleSeconds`,
+   * only blocks for which `idleLongEnough(idle, maxIdleSeconds)` holds may be stopped.
+   */
   scaleIn(blocks: number, options?: { maxIdleSeconds?: number }): Promise<string[]>;
   /** Status of every block this executor started. */
   blockStatus(): Promise<ReadonlyMap<string, JobStatus>>;
-  /** Seconds since each block last had a task (for idle scale-in). */
+  /**
+   * Seconds since each block last had a task (for idle scale-in); 0 while the block has one, and a
+   * block at 0 is never scaled in as idle (see `idleLongEnough`).
+   */
   idleSeconds(): ReadonlyMap<string, number>;
   /**
    * Seconds without tasks before the strategy scales in (the whole executor for `simple`, a block

@@ -2,6 +2,7 @@ import { silentLogger, type Logger } from '../dfk/logger.js';
 import type { BlockScalingExecutor } from '../interfaces/Executor.js';
 import { JobState, TERMINAL_JOB_STATES, type JobStatus } from '../interfaces/ExecutionProvider.js';
 import type { Strategy } from '../interfaces/Strategy.js';
+import { idleLongEnough } from './idleLongEnough.js';
 
 /**
  * Seconds an executor (simple) or a block (htexAutoScale) may stay idle before it is scaled in,
@@ -265,7 +266,7 @@ function makeStrategy(name: string, htex: boolean, options: StrategyOptions): St
     const idle = executor.idleSeconds();
     let candidates = 0;
     for (const [blockId, s] of status) {
-      if (!TERMINAL_JOB_STATES.has(s.state) && (idle.get(blockId) ?? 0) >= maxIdle) candidates++;
+      if (!TERMINAL_JOB_STATES.has(s.state) && idleLongEnough(idle.get(blockId), maxIdle)) candidates++;
     }
     const blocks = Math.min(plan.blocks, candidates);
     if (blocks === 0) {

@@ -8,6 +8,7 @@ import {
   type Launcher, type Logger, type MonitoringRadio, type MonitoringRecord,
 } from '../../src/index.js';
 import type { BlockFailuresError } from '../../src/scaling/BlockFailuresError.js';
+import { idleLongEnough } from '../../src/scaling/idleLongEnough.js';
 
 interface Job {
   readonly child: ChildProcess;
@@ -227,7 +228,7 @@ export class TestBlockExecutor implements BlockScalingExecutor {
     this.scaleInCalls.push({ blocks, ...(options?.maxIdleSeconds !== undefined ? { maxIdleSeconds: options.maxIdleSeconds } : {}) });
     const idle = this.idleSeconds();
     const chosen = this.liveBlocks()
-      .filter(([id]) => options?.maxIdleSeconds === undefined || (idle.get(id) ?? 0) >= options.maxIdleSeconds)
+      .filter(([id]) => options?.maxIdleSeconds === undefined || idleLongEnough(idle.get(id), options.maxIdleSeconds))
       .sort(([a], [b]) => (idle.get(b) ?? 0) - (idle.get(a) ?? 0))
       .slice(0, blocks);
     for (const [, block] of chosen) block.scaledIn = true;

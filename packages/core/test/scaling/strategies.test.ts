@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobState, type JobStatus } from '../../src/index.js';
+import { idleLongEnough, JobState, type JobStatus } from '../../src/index.js';
 import {
   DEFAULT_MAX_IDLE_TIME, htexAutoScaleStrategy, noneStrategy, planScaling, simpleStrategy, type ScalingState,
 } from '../../src/scaling/strategies.js';
@@ -100,10 +100,33 @@ describe('built-in strategies against a real provider', () => {
     // simple never scales in while there are tasks.
     await simpleStrategy({ maxIdleTime: 0 }).strategize([executor]);
     expect(executor.scaleInCalls).toEqual([]);
+    // Idle blocks must have been idle for some time: a block at 0 s counts as busy.
+    await new Promise((r) => setTimeout(r, 20));
     await htexAutoScaleStrategy({ maxIdleTime: 0 }).strategize([executor]);
     // 6 slots for 1 task: floor(5 / 2) = 2 excess blocks, both idle.
     expect(executor.scaleInCalls).toEqual([{ blocks: 2, maxIdleSeconds: 0 }]);
     expect(executor.liveBlocks().map(([id]) => id)).toEqual(['1']);
+  });
+
+  it('idleLongEnough: a busy block (0 s) is never idle, even for maxIdleTime 0', () => {
+    expect(idleLongEnough(0, 0)).toBe(false);
+    expect(idleLongEnough(undefined, 0)).toBe(false);
+    expect(idleLongEnough(0.001, 0)).toBe(true);
+    expect(idleLongEnough(5, 10)).toBe(false);
+    expect(idleLongEnough(10, 10)).toBe(true);
+    expect(idleLongEnough(Infinity, 120)).toBe(true);
+  });
+
+  it('htexAutoScale never scales in a busy block, even with maxIdleTime 0', async () => {
+    provider = new SleepProvider({ maxBlocks: 4 });
+    const executor = new TestBlockExecutor(provider, { workersPerBlock: 1 });
+    await executor.scaleOut(2);
+    executor.outstanding = 1;
+    executor.setBusy('0', true);
+    executor.setBusy('1', true);
+    // One block is excess for one task, but both report work in flight: neither is idle.
+    await htexAutoScaleStrategy({ maxIdleTime: 0 }).strategize([executor]);
+    expect(executor.liveBlocks().map(([id]) => id).sort()).toEqual(['0', '1']);
   });
 
   it('htexAutoScale scales in no more blocks than are idle long enough', async () => {
