@@ -113,6 +113,8 @@ export class DataFlowKernel implements TaskSubmitter {
   private radio: MonitoringRadio | undefined;
   private poller: JobStatusPoller | undefined;
   private nextTaskId = 0;
+  /** Number of the next state transition sent to monitoring (orders the `status` table exactly). */
+  private stateSeq = 0;
   private readonly warnedNoMemoizer = new WeakSet<AppDefinition>();
   private roundRobin = 0;
   private closing: Promise<void> | undefined;
@@ -243,6 +245,12 @@ export class DataFlowKernel implements TaskSubmitter {
     } catch (error) {
       future.state = TaskState.failed;
       this.stateCounts.failed++;
+      if (this.radio) {
+        // A call rejected before it became a task (bad arguments) is still recorded as one.
+        const time = Date.now();
+        this.radio.send({ kind: 'task', runId: this.runId, time, taskId: id, appName: definition.name, executor: '', dependencies: [], cache: false, fnHash: '', appKind: definition.kind });
+        this.radio.send({ kind: 'task_state', runId: this.runId, time, taskId: id, tryId: 0, state: TaskState.failed, executor: '', error: describeError(error), seq: this.stateSeq++ });
+      }
       future.settleReject(error);
       return future;
     }
@@ -253,9 +261,12 @@ export class DataFlowKernel implements TaskSubmitter {
       this.logger.warn({ app: definition.name }, 'app asks for cache: true, but the config has no memoizer: results are not memoized');
     }
     this.radio?.send({
-      kind: 'task', runId: this.runId, time: Date.now(), taskId: id, appName: definition.name, executor: record.executor,
-      dependencies: record.dependencies, cache: definition.options.cache === true, fnHash: '',
+      kind: 'task', runId: this.runId, time: Date.now(), taskId: id, appName: definition.name, executor: record.executor, appKind: definition.kind,
+      ...(future.stdout !== undefined ? { stdout: future.stdout } : {}), ...(future.stderr !== undefined ? { stderr: future.stderr } : {}),
+      dependencies: record.dependencies, cache: definition.options.cache === true, fnHash: shippedCache.get(definition)?.hash ?? '',
     });
+    // Every task's history starts with `unsched`, numbered like the transitions after it.
+    this.radio?.send({ kind: 'task_state', runId: this.runId, time: Date.now(), taskId: id, tryId: 0, state: TaskState.unsched, executor: record.executor, seq: this.stateSeq++ });
 
     const deps: PromiseLike<unknown>[] = [];
     collectFutures(args, deps);
@@ -598,7 +609,8 @@ export class DataFlowKernel implements TaskSubmitter {
     if (this.radio) {
       this.radio.send({
         kind: 'task_state', runId: this.runId, time: Date.now(), taskId: record.id, tryId: record.tries, state: to, executor: record.executor,
-        ...(error === undefined ? {} : { error: describeError(error) }),
+        seq: this.stateSeq++, ...(error === undefined ? {} : { error: describeError(error) }),
+        ...(to === TaskState.launched && shippedCache.has(record.definition) ? { fnHash: shippedCache.get(record.definition)!.hash } : {}),
       });
     }
     if (this.listeners.size === 0) return;

@@ -9,9 +9,11 @@ import type { TaskState } from '../dfk/TaskState.js';
 export type MonitoringRecord =
   | { kind: 'workflow_start'; runId: string; time: number; name: string; user: string; host: string; runDir: string; coreVersion: string; config: Record<string, unknown> }
   | { kind: 'workflow_end'; runId: string; time: number; tasksCompleted: number; tasksFailed: number }
-  | { kind: 'task'; runId: string; time: number; taskId: number; appName: string; executor: string; dependencies: number[]; cache: boolean; fnHash: string }
-  | { kind: 'task_state'; runId: string; time: number; taskId: number; tryId: number; state: TaskState; executor: string; error?: string }
-  | { kind: 'try'; runId: string; time: number; taskId: number; tryId: number; executor: string; launched?: number; started?: number; ended?: number; host?: string; error?: string }
+  | { kind: 'task'; runId: string; time: number; taskId: number; appName: string; executor: string; dependencies: number[]; cache: boolean; fnHash: string; appKind?: 'function' | 'bash' | 'join'; stdout?: string; stderr?: string }
+  // `seq` numbers a run's transitions in the order the DataFlowKernel made them (from 0); `fnHash` comes with `launched`.
+  | { kind: 'task_state'; runId: string; time: number; taskId: number; tryId: number; state: TaskState; executor: string; error?: string; seq?: number; fnHash?: string }
+  // Sent from where a try runs (a worker): when it started and ended there, and where.
+  | { kind: 'try'; runId: string; time: number; taskId: number; tryId: number; executor: string; launched?: number; started?: number; ended?: number; returned?: number; host?: string; blockId?: string; managerId?: string; error?: string }
   | { kind: 'block'; runId: string; time: number; executor: string; blockId: string; jobId?: string; state: string; message?: string }
   | { kind: 'node'; runId: string; time: number; executor: string; blockId: string; managerId: string; hostname: string; workers: number; active: boolean }
   | { kind: 'resource'; runId: string; time: number; taskId: number; tryId: number; pid: number; cpuUserSeconds: number; cpuSystemSeconds: number; rssBytes: number; readBytes: number; writeBytes: number };
@@ -32,6 +34,11 @@ export interface MonitoringRadio {
   send(record: MonitoringRecord): void;
   /** Deliver everything queued, then release resources. Bounded. */
   close(): Promise<void>;
+  /**
+   * Seconds between resource samples of running tasks, which executors with workers take and
+   * send as `resource` records; absent or 0: no resource monitoring.
+   */
+  readonly resourceMonitoringInterval?: number;
 }
 
 /**
