@@ -10,6 +10,14 @@ import { MonitoringError, MonitoringErrorCodes } from '../MonitoringError.js';
  */
 export const APPLICATION_ID = 0x5054534d;
 
+/**
+ * The schema version this release writes (`PRAGMA user_version`). Equal to {@link schemaVersion}()
+ * — a test keeps them in agreement — and usable without reading the migration files.
+ *
+ * @since 0.1.0
+ */
+export const SCHEMA_VERSION = 1;
+
 /** One migration: `NNN_name.sql` in this folder. */
 interface Migration {
   readonly version: number;

@@ -1,0 +1,147 @@
+/**
+ * The hub's writer thread: the one place that writes the database. It receives records from the
+ * in-process radio (messages from the main thread), from the UDP listener and from the spool
+ * folder, and writes them in batched transactions; it also samples the workflow process's
+ * resources. Keeping SQLite and the listeners here keeps the DataFlowKernel's thread free.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { MonitoringRecord } from '@parsl-ts/core';
+import { MonitoringError, MonitoringErrorCodes } from '../MonitoringError.js';
+import { SpoolIngester } from '../radios/SpoolIngester.js';
+import { UdpReceiver } from '../radios/UdpReceiver.js';
+import { sampleProcessTree, usageSince } from '../resources/procTree.js';
+import { DatabaseWriter } from './DatabaseWriter.js';
+import type { FromWriter, ToWriter, WriterSettings } from './writerMessages.js';
+
+const settings = workerData as WriterSettings;
+const port = parentPort!;
+/** Records per transaction; between transactions the thread answers UDP and messages. */
+const MAX_BATCH = 5000;
+
+let writer: DatabaseWriter;
+let udp: UdpReceiver | undefined;
+let spool: SpoolIngester | undefined;
+const pending: MonitoringRecord[][] = [];
+let flushScheduled = false;
+let spoolTimer: NodeJS.Timeout | undefined;
+let sampleTimer: NodeJS.Timeout | undefined;
+let failed = false;
+
+function post(message: FromWriter): void {
+  port.postMessage(message);
+}
+
+function plain(error: unknown): { code: string; message: string; hint?: string } {
+  const e = error as MonitoringError;
+  return { code: typeof e?.code === 'string' ? e.code : MonitoringErrorCodes.Writer, message: String(e?.message ?? error), ...(e?.hint ? { hint: e.hint } : {}) };
+}
+
+function accept(records: MonitoringRecord[]): void {
+  if (records.length === 0) return;
+  pending.push(records);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushSome);
+  }
+}
+
+/** Write up to MAX_BATCH records in one transaction; come back for the rest after other events. */
+function flushSome(): void {
+  flushScheduled = false;
+  const batch: MonitoringRecord[] = [];
+  while (pending.length > 0 && batch.length < MAX_BATCH) {
+    const head = pending[0]!;
+    const room = MAX_BATCH - batch.length;
+    if (head.length <= room) {
+      pending.shift();
+      for (const record of head) batch.push(record);
+    } else {
+      for (const record of head.splice(0, room)) batch.push(record);
+    }
+  }
+  try {
+    writer.write(batch);
+  } catch (error) {
+    // Disk full, file removed, a lock held past the busy timeout: say so once, keep going (the
+    // next batches may succeed); the hub reports it again when it stops.
+    if (!failed) {
+      failed = true;
+      post({ t: 'error', fatal: false, error: plain(new MonitoringError(MonitoringErrorCodes.Writer,
+        `writing ${batch.length} monitoring records to ${settings.database} failed: ${(error as Error).message}`, {
+          hint: 'check free disk space and that nothing else holds a write lock on the database for long',
+        })) });
+    }
+  }
+  if (pending.length > 0 && !flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushSome);
+  }
+}
+
+function flushAll(): void {
+  spool?.scan();
+  while (pending.length > 0) flushSome();
+}
+
+function startSampling(): void {
+  const sample = settings.sampleProcess;
+  if (!sample || sample.intervalMs <= 0) return;
+  const base = sampleProcessTree(process.pid);
+  if (!base) return; // no /proc: nothing to sample
+  const tick = (): void => {
+    const now = sampleProcessTree(process.pid);
+    if (!now) return;
+    const usage = usageSince(now, base);
+    accept([{ kind: 'resource', runId: sample.runId, time: Date.now(), taskId: -1, tryId: -1, pid: process.pid, ...usage }]);
+  };
+  sampleTimer = setInterval(tick, sample.intervalMs);
+}
+
+async function stop(): Promise<void> {
+  if (sampleTimer) clearInterval(sampleTimer);
+  if (spoolTimer) clearInterval(spoolTimer);
+  if (udp) await udp.close();
+  flushAll();
+  const rejected = (udp?.rejected ?? 0) + (spool?.rejected ?? 0);
+  writer.close();
+  post({ t: 'stopped', written: writer.written, rejected });
+}
+
+port.on('message', (message: ToWriter) => {
+  switch (message.t) {
+    case 'records':
+      accept(message.records);
+      break;
+    case 'flush':
+      flushAll();
+      post({ t: 'flushed', id: message.id, written: writer.written });
+      break;
+    case 'stop':
+      void stop().catch((error: unknown) => post({ t: 'error', fatal: true, error: plain(error) }));
+      break;
+  }
+});
+
+async function boot(): Promise<void> {
+  writer = new DatabaseWriter(settings.database, { busyTimeoutMs: settings.busyTimeoutMs });
+  let udpPort: number | undefined;
+  if (settings.udp) {
+    udp = new UdpReceiver(settings.udp.address, settings.udp.port, accept, (m) => post({ t: 'warning', message: m }));
+    udpPort = await udp.listen();
+  }
+  if (settings.spool) {
+    spool = new SpoolIngester(settings.spool.dir, accept);
+    spoolTimer = setInterval(() => spool!.scan(), settings.spool.pollMs);
+  }
+  startSampling();
+  post({ t: 'ready', ...(udpPort === undefined ? {} : { udpPort }) });
+}
+
+boot().catch((error: unknown) => {
+  post({ t: 'error', fatal: true, error: plain(error) });
+  try {
+    writer?.close();
+  } catch {
+    // not opened
+  }
+});
