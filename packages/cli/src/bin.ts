@@ -76,12 +76,13 @@ Examples:
     .option('--max <n>', 'largest batch', '100000')
     .option('--factor <x>', 'growth factor between batches', '2')
     .option('--time <seconds>', 'stop after a batch that takes longer than this', '10')
+    .option('--latency <n>', 'then time n single tasks one after the other (round trip p50/p90/p99); 0 skips', '1000')
     .option('--run-dir <dir>', 'parent folder of the run directory (default ./runinfo)')
     .option('--json', 'print one JSON document with every batch, peak RSS and retained bytes per task')
-    .action(async (opts: { config?: string; executor: string; workers: string; start: string; max: string; factor: string; time: string; runDir?: string; json?: boolean }) => {
+    .action(async (opts: { config?: string; executor: string; workers: string; start: string; max: string; factor: string; time: string; latency: string; runDir?: string; json?: boolean }) => {
       const options = {
         config: opts.config, executor: opts.executor, workers: Number(opts.workers), start: Number(opts.start), max: Number(opts.max),
-        factor: Number(opts.factor), time: Number(opts.time), runDir: opts.runDir, json: opts.json === true,
+        factor: Number(opts.factor), time: Number(opts.time), latency: Number(opts.latency), runDir: opts.runDir, json: opts.json === true,
       };
       quietOnClosedStdout();
       const perf = await import('./commands/perf.js');

@@ -8,6 +8,7 @@ interface Report {
   executor: { kind: string; source: string; workers: number };
   batches: { tasks: number; seconds: number; tasksPerSecond: number; retainedBytesPerTask: number }[];
   stopReason: string;
+  latency?: { samples: number; minMs: number; p50Ms: number; p90Ms: number; p99Ms: number };
   peakRssBytes: number;
   maxRssBytes: number;
   heapUsedAfterGcBytes: number;
@@ -22,7 +23,7 @@ describe('parsl-ts perf', () => {
   afterEach(() => { tmp.remove(); });
 
   it('--json prints one document with growing batches, throughput, peak RSS and retained bytes per task', async () => {
-    const result = await runCli(['perf', '--workers', '2', '--start', '100', '--max', '400', '--json'], { cwd: tmp.dir });
+    const result = await runCli(['perf', '--workers', '2', '--start', '100', '--max', '400', '--latency', '50', '--json'], { cwd: tmp.dir });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
@@ -35,6 +36,12 @@ describe('parsl-ts perf', () => {
       expect(typeof batch.retainedBytesPerTask).toBe('number');
     }
     expect(report.stopReason).toBe('max');
+    const latency = report.latency!;
+    expect(latency.samples).toBe(50);
+    expect(latency.minMs).toBeGreaterThan(0);
+    expect(latency.minMs).toBeLessThanOrEqual(latency.p50Ms);
+    expect(latency.p50Ms).toBeLessThanOrEqual(latency.p90Ms);
+    expect(latency.p90Ms).toBeLessThanOrEqual(latency.p99Ms);
     expect(report.gcAvailable).toBe(true);
     expect(report.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(report.maxRssBytes).toBeGreaterThan(0);
@@ -53,6 +60,7 @@ describe('parsl-ts perf', () => {
     expect(result.stdout).toContain('stopped: a batch of 50 tasks took');
     expect(result.stdout).toMatch(/peak RSS: [\d.]+ MiB/);
     expect(result.stdout).toMatch(/retained per completed task: -?[\d.]+ bytes/);
+    expect(result.stdout).toMatch(/single-task round trip \(1000 in a row\): p50 [\d.]+ ms · p90 [\d.]+ ms · p99 [\d.]+ ms/);
   });
 
   it('rejects bad options with a coded error before starting anything', async () => {
@@ -64,6 +72,8 @@ describe('parsl-ts perf', () => {
     expect(factor.stderr).toContain('[PARSL_CLI_BAD_OPTION] --factor must be a number > 1');
     const executor = await runCli(['perf', '--executor', 'gpu'], { cwd: tmp.dir });
     expect(executor.stderr).toContain('[PARSL_CLI_BAD_OPTION] --executor must be one of threads');
+    const latency = await runCli(['perf', '--latency', '-1'], { cwd: tmp.dir });
+    expect(latency.stderr).toContain('[PARSL_CLI_BAD_OPTION] --latency must be a whole number >= 0, got -1');
     expect(existsSync(join(tmp.dir, 'runinfo'))).toBe(false);
   });
 });

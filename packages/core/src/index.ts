@@ -45,7 +45,7 @@ export { pluginFromPackage } from './config/pluginFromPackage.js';
 export { assertSingleCore, loadedCoreCopies, type CoreCopy } from './config/duplicateCore.js';
 export { parslContainer, pluginToken, PluginManifestToken } from './di/container.js';
 
-export type { Executor, ExecutorContext, ExecutorTask, BlockScalingExecutor, Redirect } from './interfaces/Executor.js';
+export type { Executor, ExecutorContext, ExecutorTask, BlockScalingExecutor, Redirect, TaskOutcomeReceiver } from './interfaces/Executor.js';
 export { isBlockScalingExecutor } from './interfaces/Executor.js';
 export { JobState, TERMINAL_JOB_STATES, type ExecutionProvider, type JobStatus } from './interfaces/ExecutionProvider.js';
 export type { Launcher } from './interfaces/Launcher.js';

@@ -6,7 +6,7 @@ import {
   AUTO_LOGNAME, AppFuture, DependencyError, ErrorCodes, File, TaskCancelled, app, bashApp, joinApp, jsonSerializer, loadConfig,
   type DataFlowKernel, type TaskEvent, type Config,
 } from '../src/index.js';
-import { InProcessExecutor } from './helpers/InProcessExecutor.js';
+import { InProcessExecutor, ReceiverExecutor } from './helpers/InProcessExecutor.js';
 
 let dir: string;
 let dfk: DataFlowKernel | undefined;
@@ -29,6 +29,41 @@ const pick = app((o: { a: number; nested: { b: number } }) => o.a * 10 + o.neste
 const fail = app((message: string) => { throw new RangeError(message); });
 
 describe('DataFlowKernel', () => {
+  it('uses an executor\'s submitTask fast path; retries work through it and outcomes of old tries are ignored', async () => {
+    const executor = new ReceiverExecutor();
+    executor.duplicateOutcomes = true;
+    const k = await start({ retries: 1 }, [executor]);
+    const marker = join(dir, 'tried-once');
+    const flaky = app(async (path: string) => {
+      const fs = await import('node:fs');
+      if (fs.existsSync(path)) return 'second try';
+      fs.writeFileSync(path, '');
+      throw new Error('first try fails');
+    }, { ship: 'value' });
+    expect(await add(2, 3)).toBe(5);
+    // The failed first try is followed by a late "stale success" for try 0: the retry's result wins.
+    expect(await flaky(marker)).toBe('second try');
+    await expect(fail('boom')).rejects.toThrow('boom');
+    expect(executor.submitTaskCalls).toBe(5); // add, flaky ×2, fail ×2 (retries: 1)
+    expect(k.counts()).toMatchObject({ exec_done: 2, failed: 1 });
+  });
+
+  it('a failed future nobody awaits does not make an unhandled rejection', async () => {
+    await start();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const f = fail('nobody awaits me');
+      await dfk!.waitForCurrentTasks({ timeoutMs: 5000 });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(f.done()).toBe(true);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('creates a numbered run directory with a log', async () => {
     const k = await start();
     expect(k.runDir).toBe(join(dir, 'runinfo', '000'));

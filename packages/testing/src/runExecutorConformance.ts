@@ -548,6 +548,14 @@ function spySubmissions(executors: readonly Executor[]): Map<string, number[]> {
       ids.push(task.id);
       return original(task);
     };
+    // Executors with the submitTask fast path get their tasks through it.
+    if (executor.submitTask) {
+      const originalTask = executor.submitTask.bind(executor);
+      (executor as { submitTask: NonNullable<Executor['submitTask']> }).submitTask = (task, receiver) => {
+        ids.push(task.id);
+        originalTask(task, receiver);
+      };
+    }
   }
   return seen;
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   AppTimeout, ConfigError, ErrorCodes, InterchangeLost, JobState, ManagerLost, ParslError, TaskCancelled, WIRE_PROTOCOL_VERSION, WorkerLost,
   type BlockScalingExecutor, type ExecutionProvider, type ExecutorContext, type ExecutorTask, type JobStatus, type Logger,
-  type PluginManifest, type Serializer,
+  type PluginManifest, type Serializer, type TaskOutcomeReceiver,
 } from '@parsl-ts/core';
 import { newSecret } from './protocol/auth.js';
 import {
@@ -58,14 +58,27 @@ export interface HighThroughputExecutorOptions {
   workerPoolCommand?: string;
 }
 
-/** What the submit side keeps per outstanding task: only what settling it needs (memory per task matters). */
-interface Pending {
-  readonly id: number;
-  readonly try: number;
-  readonly appName: string;
-  readonly walltimeSeconds: number;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
+/**
+ * What the submit side keeps per outstanding task: only what settling it needs, and no closure or
+ * Promise of its own (memory per outstanding task matters: the receiver is shared by all tasks
+ * submitted through the DataFlowKernel).
+ */
+class Pending {
+  constructor(
+    readonly id: number,
+    readonly tryNumber: number,
+    readonly appName: string,
+    readonly walltimeSeconds: number,
+    private readonly receiver: TaskOutcomeReceiver,
+  ) {}
+
+  resolve(value: unknown): void {
+    this.receiver.taskSucceeded(this.id, this.tryNumber, value);
+  }
+
+  reject(error: unknown): void {
+    this.receiver.taskFailed(this.id, this.tryNumber, error);
+  }
 }
 
 const INTERCHANGE_MAIN = fileURLToPath(new URL('./interchange/main.js', import.meta.url));
@@ -198,6 +211,26 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     return this.interchange?.pid;
   }
 
+  /**
+   * Diagnostics for benchmarks: the interchange collects garbage and reports its heap in use and
+   * how many tasks it holds in its queue. Rejects after `timeoutMs`.
+   */
+  interchangeHeap(timeoutMs = 5000): Promise<{ heapUsed: number; queued: number }> {
+    const child = this.interchange;
+    if (!child?.connected) return Promise.reject(new Error('the interchange is not running'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { child.off('message', listener); reject(new Error(`the interchange did not report its heap within ${timeoutMs} ms`)); }, timeoutMs);
+      const listener = (message: InterchangeToExecutor): void => {
+        if (message.t !== 'heap') return;
+        clearTimeout(timer);
+        child.off('message', listener);
+        resolve({ heapUsed: message.heapUsed, queued: message.queued });
+      };
+      child.on('message', listener);
+      this.toInterchange({ t: 'heap' });
+    });
+  }
+
   /** @inheritDoc */
   async start(context: ExecutorContext): Promise<void> {
     this.context = context;
@@ -257,25 +290,35 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
 
   /** @inheritDoc */
   submit(task: ExecutorTask): Promise<unknown> {
-    if (this.badState) return Promise.reject(this.badState);
-    if (this.shuttingDown || !this.interchange) {
-      return Promise.reject(new TaskCancelled(task.id, this.interchange ? 'the executor is shutting down' : 'the executor was not started'));
-    }
     return new Promise<unknown>((resolve, reject) => {
-      let payload: Uint8Array;
-      try {
-        payload = this.serializer!.serialize(task);
-      } catch (error) {
-        reject(error);
-        return;
-      }
-      this.pending.set(task.id, { id: task.id, try: task.try, appName: task.appName, walltimeSeconds: task.walltimeSeconds ?? 0, resolve, reject });
-      this.outbox.push([task.id, task.try, task.priority, task.walltimeSeconds ?? 0, payload]);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.submitTask(task, { taskSucceeded: (_id, _try, value) => resolve(value), taskFailed: (_id, _try, error) => reject(error) });
     });
+  }
+
+  /** @inheritDoc */
+  submitTask(task: ExecutorTask, receiver: TaskOutcomeReceiver): void {
+    if (this.badState) {
+      receiver.taskFailed(task.id, task.try, this.badState);
+      return;
+    }
+    if (this.shuttingDown || !this.interchange) {
+      receiver.taskFailed(task.id, task.try, new TaskCancelled(task.id, this.interchange ? 'the executor is shutting down' : 'the executor was not started'));
+      return;
+    }
+    let payload: Uint8Array;
+    try {
+      payload = this.serializer!.serialize(task);
+    } catch (error) {
+      receiver.taskFailed(task.id, task.try, error);
+      return;
+    }
+    const walltimeSeconds = task.walltimeSeconds ?? 0;
+    this.pending.set(task.id, new Pending(task.id, task.try, task.appName, walltimeSeconds, receiver));
+    this.outbox.push([task.id, task.try, task.priority, walltimeSeconds, payload]);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   /** @inheritDoc */
@@ -421,7 +464,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   private onResults(results: readonly ResultEnvelope[]): void {
     for (const [id, tryNumber, kind, payload] of results) {
       const pending = this.pending.get(id);
-      if (!pending || pending.try !== tryNumber) continue;
+      if (!pending || pending.tryNumber !== tryNumber) continue;
       this.pending.delete(id);
       if (kind === ResultKind.done) {
         let decoded: [boolean, unknown];

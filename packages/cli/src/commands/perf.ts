@@ -32,6 +32,8 @@ export interface PerfOptions {
   readonly factor: number;
   /** Stop after a batch that takes longer than this many seconds. */
   readonly time: number;
+  /** Single-task round trips to time after the batches (0: none). Default 1000. */
+  readonly latency?: number | undefined;
   /** Parent folder of the run directory (default: the config's, or ./runinfo). */
   readonly runDir?: string | undefined;
 }
@@ -61,6 +63,25 @@ export interface PerfBatch {
 }
 
 /**
+ * Single-task round trips: one task submitted when the previous one's result arrived, on an
+ * otherwise idle executor — the latency a user feels, as opposed to throughput.
+ *
+ * @since 0.1.1
+ */
+export interface PerfLatency {
+  /** Round trips timed. */
+  readonly samples: number;
+  /** Fastest round trip, ms. */
+  readonly minMs: number;
+  /** Median round trip, ms. */
+  readonly p50Ms: number;
+  /** 90th percentile, ms. */
+  readonly p90Ms: number;
+  /** 99th percentile, ms. */
+  readonly p99Ms: number;
+}
+
+/**
  * The result of a perf run (what `--json` prints).
  *
  * @since 0.1.0
@@ -80,6 +101,8 @@ export interface PerfReport {
   readonly batches: readonly PerfBatch[];
   /** Why it stopped. */
   readonly stopReason: 'time' | 'max';
+  /** Single-task round trips after the batches; undefined with `latency: 0`. */
+  readonly latency: PerfLatency | undefined;
   /** Highest resident set size seen (sampled every 50 ms and after each batch). */
   readonly peakRssBytes: number;
   /** Highest main-thread heap use seen (sampled with the RSS): what the tasks in flight cost. */
@@ -129,6 +152,9 @@ export function validatePerfOptions(options: PerfOptions): void {
   if (options.max < options.start) bad('max', options.max, `>= --start (${options.start})`, 'raise --max or lower --start');
   if (!(options.factor > 1) || !Number.isFinite(options.factor)) bad('factor', options.factor, 'a number > 1', 'e.g. --factor 2');
   if (!(options.time > 0) || !Number.isFinite(options.time)) bad('time', options.time, 'a number of seconds > 0', 'e.g. --time 10');
+  if (options.latency !== undefined && !(Number.isInteger(options.latency) && options.latency >= 0)) {
+    bad('latency', options.latency, 'a whole number >= 0', 'e.g. --latency 1000, or --latency 0 to skip');
+  }
   if (!options.config && !KNOWN_EXECUTORS[options.executor] && !looksLikePackage(options.executor)) {
     bad('executor', options.executor, `one of ${Object.keys(KNOWN_EXECUTORS).join(', ')} or an executor plugin package`,
       'use --executor threads, or --config parsl.config.json for any other executor');
@@ -245,19 +271,46 @@ export async function runPerf(
       if (n >= options.max) { stopReason = 'max'; break; }
       n = Math.min(options.max, Math.ceil(n * options.factor));
     }
+    const latency = await measureLatency(() => noop(), options.latency ?? 1000);
     const heapUsedAfterGc = heap();
     sample();
     const largest = batches.reduce((a, b) => (b.tasks >= a.tasks ? b : a));
     return {
       ...header,
-      options: { config: options.config, executor: options.executor, workers: options.workers, start: options.start, max: options.max, factor: options.factor, time: options.time },
-      batches, stopReason, peakRssBytes: peakRss, peakHeapUsedBytes: peakHeap, maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      options: {
+        config: options.config, executor: options.executor, workers: options.workers, start: options.start, max: options.max,
+        factor: options.factor, time: options.time, latency: options.latency ?? 1000,
+      },
+      batches, stopReason, latency, peakRssBytes: peakRss, peakHeapUsedBytes: peakHeap, maxRssBytes: process.resourceUsage().maxRSS * 1024,
       heapUsedAfterGcBytes: heapUsedAfterGc, retainedBytesPerTask: largest.retainedBytesPerTask, runDir: dfk.runDir,
     };
   } finally {
     clearInterval(sampler);
     await dfk.cleanup();
   }
+}
+
+/**
+ * Time `samples` round trips of one task each, one after the other (after a few untimed ones).
+ *
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * const latency = await measureLatency(() => noop(), 1000); // latency?.p50Ms
+ * ```
+ */
+export async function measureLatency(run: () => PromiseLike<unknown>, samples: number): Promise<PerfLatency | undefined> {
+  if (samples <= 0) return undefined;
+  for (let i = 0; i < Math.min(20, samples); i++) await run();
+  const times = new Float64Array(samples);
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    await run();
+    times[i] = performance.now() - t0;
+  }
+  times.sort();
+  const at = (q: number): number => times[Math.min(samples - 1, Math.floor(q * samples))]!;
+  return { samples, minMs: times[0]!, p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99) };
 }
 
 async function perfConfig(core: CoreModule, options: PerfOptions, baseDir: string): Promise<{ config: Config; source: string; workers: number | undefined }> {
@@ -339,6 +392,10 @@ export async function perfCommand(options: PerfOptions & { json?: boolean }): Pr
     : `stopped: reached --max ${options.max}`);
   const best = report.batches.reduce((a, b) => (b.tasksPerSecond > a.tasksPerSecond ? b : a));
   out(`best: ${best.tasksPerSecond.toFixed(0)} tasks/s (batch of ${best.tasks})`);
+  if (report.latency) {
+    const l = report.latency;
+    out(`single-task round trip (${l.samples} in a row): p50 ${l.p50Ms.toFixed(3)} ms · p90 ${l.p90Ms.toFixed(3)} ms · p99 ${l.p99Ms.toFixed(3)} ms · min ${l.minMs.toFixed(3)} ms`);
+  }
   out(`peak RSS: ${formatBytes(report.peakRssBytes)} (kernel high-water mark ${formatBytes(report.maxRssBytes)}) · peak main-thread heap: ${formatBytes(report.peakHeapUsedBytes)}`);
   if (report.heapUsedAfterGcBytes !== undefined) out(`heap used after GC: ${formatBytes(report.heapUsedAfterGcBytes)}`);
   if (report.retainedBytesPerTask !== undefined) {

@@ -11,10 +11,11 @@ import { DependencyError, TaskCancelled } from '../errors/taskErrors.js';
 import { ConfigError, UsageError } from '../errors/usageErrors.js';
 import { AppFuture } from '../futures/AppFuture.js';
 import { DataFuture } from '../futures/DataFuture.js';
-import { isBlockScalingExecutor, type Executor, type ExecutorContext, type ExecutorTask, type Redirect } from '../interfaces/Executor.js';
+import { isBlockScalingExecutor, type Executor, type ExecutorContext, type ExecutorTask, type Redirect, type TaskOutcomeReceiver } from '../interfaces/Executor.js';
 import type { Memoizer } from '../interfaces/Memoizer.js';
 import type { Monitoring, MonitoringRadio } from '../interfaces/Monitoring.js';
 import type { Serializer } from '../interfaces/Serializer.js';
+import type { ResourceSpecification } from '../interfaces/ResourceSpecification.js';
 import type { ShippedFunction } from '../interfaces/ShippedFunction.js';
 import type { Strategy } from '../interfaces/Strategy.js';
 import { JobStatusPoller } from '../scaling/JobStatusPoller.js';
@@ -77,6 +78,9 @@ export interface DataFlowKernelParts {
 }
 
 const shippedCache = new WeakMap<AppDefinition, ShippedFunction>();
+const NO_FILES: readonly File[] = Object.freeze([]);
+const NO_DEPENDENCIES: readonly number[] = Object.freeze([]);
+const NO_RESOURCES: ResourceSpecification = Object.freeze({});
 
 /**
  * The dataflow kernel: it receives every app call, waits for the call's futures, hands the task to
@@ -260,21 +264,21 @@ export class DataFlowKernel implements TaskSubmitter {
       this.warnedNoMemoizer.add(definition);
       this.logger.warn({ app: definition.name }, 'app asks for cache: true, but the config has no memoizer: results are not memoized');
     }
+    const deps: PromiseLike<unknown>[] = [];
+    collectFutures(args, deps);
+    if (deps.length > 0) record.dependencies = deps.map((d) => (AppFuture.isFuture(d) ? d.tid : -1));
     this.radio?.send({
       kind: 'task', runId: this.runId, time: Date.now(), taskId: id, appName: definition.name, executor: record.executor, appKind: definition.kind,
       ...(future.stdout !== undefined ? { stdout: future.stdout } : {}), ...(future.stderr !== undefined ? { stderr: future.stderr } : {}),
-      dependencies: record.dependencies, cache: definition.options.cache === true, fnHash: shippedCache.get(definition)?.hash ?? '',
+      dependencies: record.dependencies.slice(), cache: definition.options.cache === true, fnHash: shippedCache.get(definition)?.hash ?? '',
     });
     // Every task's history starts with `unsched`, numbered like the transitions after it.
     this.radio?.send({ kind: 'task_state', runId: this.runId, time: Date.now(), taskId: id, tryId: 0, state: TaskState.unsched, executor: record.executor, seq: this.stateSeq++ });
 
-    const deps: PromiseLike<unknown>[] = [];
-    collectFutures(args, deps);
     if (deps.length === 0) {
       this.launch(record);
     } else {
       this.setState(record, TaskState.pending);
-      record.dependencies = deps.map((d) => (AppFuture.isFuture(d) ? d.tid : -1));
       let remaining = deps.length;
       const onSettled = (): void => {
         if (--remaining === 0) this.dependenciesDone(record, deps);
@@ -355,8 +359,10 @@ export class DataFlowKernel implements TaskSubmitter {
     const last = args.length > 0 ? args[args.length - 1] : undefined;
     const invocation = isInvocationOptions(last) ? (last as InvocationOptions) : undefined;
     const executor = this.chooseExecutor(definition);
-    const outputs = (invocation?.outputs ?? []).map((o, i) => toFile(o, `outputs[${i}]`, definition.name));
-    const inputs = (invocation?.inputs ?? []).filter((i) => File.isFile(i)) as File[];
+    // Shared empty lists and resources for the common call without invocation options: every
+    // outstanding task holds its record, so per-task allocations add up (≤ 1 KiB per task).
+    const outputs = invocation?.outputs ? invocation.outputs.map((o, i) => toFile(o, `outputs[${i}]`, definition.name)) : NO_FILES;
+    const inputs = invocation?.inputs ? invocation.inputs.filter((i) => File.isFile(i)) as File[] : NO_FILES;
     if (outputs.length > 0) future.outputs = outputs.map((file) => new DataFuture(file, future));
     const stdout = this.redirect(invocation?.stdout ?? opts.stdout, definition.name, id, 'stdout');
     const stderr = this.redirect(invocation?.stderr ?? opts.stderr, definition.name, id, 'stderr');
@@ -370,11 +376,11 @@ export class DataFlowKernel implements TaskSubmitter {
     }
     future.stdout = stdout === undefined ? undefined : typeof stdout === 'string' ? stdout : stdout[0];
     future.stderr = stderr === undefined ? undefined : typeof stderr === 'string' ? stderr : stderr[0];
-    const resources = { ...opts.resources, ...invocation?.resources };
+    const resources = invocation?.resources ? { ...opts.resources, ...invocation.resources } : (opts.resources ?? NO_RESOURCES);
     const priority = invocation?.priority ?? resources.priority ?? opts.priority ?? 0;
     return {
       id, definition, app, future, args, executor, state: TaskState.unsched, tries: 0, failCost: 0, resources,
-      walltimeSeconds: invocation?.walltime ?? opts.walltime, priority, inputs, outputs, stdout, stderr, dependencies: [],
+      walltimeSeconds: invocation?.walltime ?? opts.walltime, priority, inputs, outputs, stdout, stderr, dependencies: NO_DEPENDENCIES,
     };
   }
 
@@ -483,6 +489,15 @@ export class DataFlowKernel implements TaskSubmitter {
       ...(record.definition.options.env ? { env: record.definition.options.env } : {}),
     };
     this.setState(record, TaskState.launched);
+    if (executor.submitTask) {
+      // One receiver for every task: no Promise, closure or reaction per outstanding task.
+      try {
+        executor.submitTask(task, this.outcomes);
+      } catch (error) {
+        this.tryFailed(record, error);
+      }
+      return;
+    }
     let result: Promise<unknown>;
     try {
       result = executor.submit(task);
@@ -496,6 +511,18 @@ export class DataFlowKernel implements TaskSubmitter {
       (error: unknown) => { if (record.tries === tryNumber) this.tryFailed(record, error); },
     );
   }
+
+  /** Where executors with `submitTask` report outcomes; a stale try (retried meanwhile) is ignored. */
+  private readonly outcomes: TaskOutcomeReceiver = {
+    taskSucceeded: (taskId, tryNumber, value) => {
+      const record = this.active.get(taskId);
+      if (record && record.tries === tryNumber) this.succeed(record, value);
+    },
+    taskFailed: (taskId, tryNumber, error) => {
+      const record = this.active.get(taskId);
+      if (record && record.tries === tryNumber) this.tryFailed(record, error);
+    },
+  };
 
   private async runJoin(record: TaskRecord): Promise<void> {
     this.setState(record, TaskState.running);

@@ -30,5 +30,5 @@ export interface TaskRecord {
   readonly stdout: Redirect | undefined;
   readonly stderr: Redirect | undefined;
   /** Task ids of the futures this task waits for (for DependencyError and monitoring). */
-  dependencies: number[];
+  dependencies: readonly number[];
 }

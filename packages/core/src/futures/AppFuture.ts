@@ -55,9 +55,9 @@ export class AppFuture<T = unknown> extends Promise<T> {
     });
     this.resolveFn = resolveFn;
     this.rejectFn = rejectFn;
-    // A failed task whose future nobody awaits is normal in a workflow (its dependants report
-    // it); mark every future as handled so Node does not abort on an unhandled rejection.
-    Promise.prototype.then.call(this, undefined, ignore);
+    // A future settled by an outside executor function may reject at any time: mark it handled
+    // now (see settleReject for the usual case).
+    if (executor) Promise.prototype.then.call(this, undefined, ignore);
   }
 
   /** Resolve the future; owned by the DataFlowKernel. @internal */
@@ -69,6 +69,10 @@ export class AppFuture<T = unknown> extends Promise<T> {
   /** Reject the future; owned by the DataFlowKernel. @internal */
   settleReject(error: unknown): void {
     this.outcome = { ok: false, error };
+    // A failed task whose future nobody awaits is normal in a workflow (its dependants report
+    // it): mark the future handled so Node does not abort on an unhandled rejection. Done here,
+    // not at construction, so that futures that succeed carry no extra promise and reaction.
+    Promise.prototype.then.call(this, undefined, ignore);
     this.rejectFn(error);
   }
 

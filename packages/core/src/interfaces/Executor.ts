@@ -72,6 +72,23 @@ export interface ExecutorContext {
 }
 
 /**
+ * Receives the outcomes of tasks handed over with {@link Executor.submitTask}. The DataFlowKernel
+ * passes one receiver for all its tasks, so an executor keeps no Promise or closure per task.
+ *
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * executor.submitTask(task, { taskSucceeded: (id, tryNumber, value) => {}, taskFailed: (id, tryNumber, error) => {} });
+ * ```
+ */
+export interface TaskOutcomeReceiver {
+  /** Try `tryNumber` of task `taskId` returned `value`. */
+  taskSucceeded(taskId: number, tryNumber: number, value: unknown): void;
+  /** Try `tryNumber` of task `taskId` failed with `error` (same errors as `submit` rejects with). */
+  taskFailed(taskId: number, tryNumber: number, error: unknown): void;
+}
+
+/**
  * An executor runs tasks somewhere: threads in this process, worker pools on cluster nodes, a
  * TaskVine manager. Implementations live in plugins (`@parsl-ts/executor-*`).
  *
@@ -97,6 +114,13 @@ export interface Executor {
   start(context: ExecutorContext): Promise<void>;
   /** Run one try of a task. */
   submit(task: ExecutorTask): Promise<unknown>;
+  /**
+   * Optional fast path of `submit`: run one try of a task and report its outcome to `receiver`
+   * exactly once, instead of through a Promise. Must not throw: a task that cannot be submitted
+   * is reported with `receiver.taskFailed`. The DataFlowKernel uses it when present; executors
+   * that hold many outstanding tasks implement it to keep per-task memory small.
+   */
+  submitTask?(task: ExecutorTask, receiver: TaskOutcomeReceiver): void;
   /**
    * Stop everything the executor started: workers, processes, sockets, timers. Pending tasks are
    * rejected with `TaskCancelled`. Must finish within `timeoutMs` (killing what does not stop).

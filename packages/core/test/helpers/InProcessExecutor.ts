@@ -1,4 +1,4 @@
-import type { Executor, ExecutorContext, ExecutorTask } from '../../src/index.js';
+import type { Executor, ExecutorContext, ExecutorTask, TaskOutcomeReceiver } from '../../src/index.js';
 import { executeTask } from '../../src/worker.js';
 
 /**
@@ -35,5 +35,26 @@ export class InProcessExecutor implements Executor {
 
   async shutdown(): Promise<void> {
     this.stopped = true;
+  }
+}
+
+/**
+ * The same executor through the `submitTask` fast path: outcomes go to the DataFlowKernel's
+ * receiver. `duplicateOutcomes` reports every outcome a second time, for a stale try (the
+ * DataFlowKernel must ignore reports for a try it has retried).
+ */
+export class ReceiverExecutor extends InProcessExecutor {
+  submitTaskCalls = 0;
+  duplicateOutcomes = false;
+
+  submitTask(task: ExecutorTask, receiver: TaskOutcomeReceiver): void {
+    this.submitTaskCalls++;
+    this.submit(task).then((value) => {
+      receiver.taskSucceeded(task.id, task.try, value);
+      if (this.duplicateOutcomes) receiver.taskFailed(task.id, task.try, new Error('late duplicate'));
+    }, (error: unknown) => {
+      receiver.taskFailed(task.id, task.try, error);
+      if (this.duplicateOutcomes) receiver.taskSucceeded(task.id, task.try, 'stale success');
+    });
   }
 }

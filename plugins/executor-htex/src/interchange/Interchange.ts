@@ -59,6 +59,11 @@ export class Interchange {
     this.server.on('error', (error) => this.event('warn', `server error: ${error.message}`));
   }
 
+  /** Tasks waiting in the queue for a manager. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Resolves with the bound port once listening. */
   listening(): Promise<number> {
     const emitter = this.https ?? this.server;

@@ -2,6 +2,8 @@
  * The interchange process. Started by the HighThroughputExecutor with an IPC channel; it exits
  * when told to stop or when the executor goes away (the IPC channel closes).
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { ExecutorToInterchange, InterchangeToExecutor } from '../protocol/messages.js';
 import { Interchange } from './Interchange.js';
 
@@ -16,6 +18,17 @@ async function stopAndExit(code: number): Promise<void> {
   timer.unref();
   await interchange?.stop();
   process.exit(code);
+}
+
+/** A full GC, for the heap probe only: turned on at the first probe, never on the hot path. */
+function collectGarbage(): void {
+  let gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
+  gc();
 }
 
 process.on('message', (message: ExecutorToInterchange) => {
@@ -35,6 +48,10 @@ process.on('message', (message: ExecutorToInterchange) => {
       break;
     case 'drain':
       interchange?.drain(message.blockIds);
+      break;
+    case 'heap':
+      collectGarbage();
+      toExecutor({ t: 'heap', heapUsed: process.memoryUsage().heapUsed, queued: interchange?.queued ?? 0 });
       break;
     case 'stop':
       void stopAndExit(0);

@@ -62,6 +62,8 @@ export type ExecutorToInterchange =
   | { t: 'start'; settings: InterchangeSettings }
   | { t: 'submit'; tasks: TaskEnvelope[] }
   | { t: 'drain'; blockIds: string[] }
+  /** Diagnostics: collect garbage and report the heap in use (benchmarks of memory per task). */
+  | { t: 'heap' }
   | { t: 'stop' };
 
 /** Per-manager figures the interchange reports to the executor. */
@@ -82,4 +84,5 @@ export type InterchangeToExecutor =
   | { t: 'results'; results: ResultEnvelope[] }
   | { t: 'stats'; managers: ManagerStats[]; queued: number }
   | { t: 'event'; level: 'info' | 'warn'; message: string; detail?: Record<string, unknown> }
-  | { t: 'fatal'; managerId: string; blockId: string; message: string };
+  | { t: 'fatal'; managerId: string; blockId: string; message: string }
+  | { t: 'heap'; heapUsed: number; queued: number };
