@@ -318,6 +318,9 @@ export class ThreadPoolExecutor implements Executor {
       if (head && head.id === id && head.try === tryNumber) {
         worker.inFlight[worker.inFlightHead++] = undefined as never;
       }
+      // A task that ran and ended between two result batches never was the head when one arrived:
+      // it did run, so it passes through `running` (a no-op for a task already marked running).
+      this.context?.taskRunning(id);
       this.settle(id, tryNumber, ok, value);
     }
     if (worker.inFlightHead >= worker.inFlight.length) {
