@@ -39,7 +39,7 @@ export {
   definePlugin, MATURITY_LEVELS, PLUGIN_KINDS,
   type Maturity, type PluginFactory, type PluginKind, type PluginManifest,
 } from './config/PluginManifest.js';
-export { instantiatePlugin, loadPlugin, loadedPlugins, registerPlugin, setPluginNoticeHandler } from './config/pluginLoader.js';
+export { instantiatePlugin, isPluginEntry, loadPlugin, loadedPlugins, registerPlugin, setPluginNoticeHandler } from './config/pluginLoader.js';
 export { importFrom } from './config/importFrom.js';
 export { pluginFromPackage } from './config/pluginFromPackage.js';
 export { assertSingleCore, loadedCoreCopies, type CoreCopy } from './config/duplicateCore.js';

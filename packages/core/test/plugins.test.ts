@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CORE_VERSION, ErrorCodes, PluginError, configFromFile, definePlugin, instantiatePlugin, loadPlugin, registerPlugin, validateConfigFile,
-  importFrom, type PluginManifest,
+  importFrom, isPluginEntry, type PluginManifest,
 } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parsl-plugins-'));
@@ -71,6 +71,32 @@ describe('plugin loading', () => {
     const config = await configFromFile(file);
     expect(config.executors?.[0]?.label).toBe('from-file');
     expect(config.retries).toBe(2);
+  });
+
+  it('instantiates plugin entries nested in options (a provider inside an executor), from the config file\'s folder', async () => {
+    fakePlugin('@acme/parsl-ts-executor-outer', '>=0.1.0');
+    fakePlugin('@acme/parsl-ts-provider-inner', '>=0.1.0', 'provider');
+    const file = join(dir, 'nested.config.json');
+    writeFileSync(file, JSON.stringify({ executors: [{ package: '@acme/parsl-ts-executor-outer', options: {
+      label: 'outer',
+      provider: { package: '@acme/parsl-ts-provider-inner', options: { label: 'inner', deeper: [{ package: '@acme/parsl-ts-provider-inner', options: { label: 'deepest' } }] } },
+      // Not plugin entries: extra keys, or a package that is not a string.
+      notAnEntry: { package: '@acme/parsl-ts-provider-inner', color: 'blue' },
+      alsoNot: { package: 42 },
+    } }] }));
+    const config = await configFromFile(file);
+    const options = (config.executors![0] as unknown as { options: Record<string, unknown> }).options;
+    const provider = options.provider as { label: string; kind: string; options: { deeper: { label: string }[] } };
+    expect(provider.label).toBe('inner');
+    expect(provider.kind).toBe('fake');
+    expect(provider.options.deeper[0]!.label).toBe('deepest');
+    expect(options.notAnEntry).toEqual({ package: '@acme/parsl-ts-provider-inner', color: 'blue' });
+    expect(options.alsoNot).toEqual({ package: 42 });
+    expect(isPluginEntry({ package: 'x', export: 'Y', options: {} })).toBe(true);
+    expect(isPluginEntry({ package: 'x', options: [] })).toBe(false);
+    // A nested entry that is not installed fails naming it.
+    writeFileSync(file, JSON.stringify({ executors: [{ package: '@acme/parsl-ts-executor-outer', options: { provider: { package: '@acme/parsl-ts-provider-missing' } } }] }));
+    await expect(configFromFile(file)).rejects.toThrow(/@acme\/parsl-ts-provider-missing/);
   });
 
   it('refuses a config file naming an incompatible plugin', async () => {

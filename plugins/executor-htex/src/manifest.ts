@@ -2,8 +2,9 @@ import { pluginFromPackage, type PluginManifest } from '@parsl-ts/core';
 import { HighThroughputExecutor, type HighThroughputExecutorOptions } from './HighThroughputExecutor.js';
 
 /**
- * The plugin manifest. A config file names the provider inside the executor's options by
- * package, which the factory cannot resolve itself; build HTEX configs in TypeScript for now.
+ * The plugin manifest: lets config files name this executor by package. Its `provider` option is
+ * itself a plugin entry (`{ "package": "@parsl-ts/provider-local", "options": {...} }`), which core
+ * instantiates first (core 0.1.1 and later).
  *
  * @since 0.1.0
  * @example

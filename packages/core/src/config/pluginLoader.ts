@@ -146,12 +146,44 @@ export async function instantiatePlugin<T>(descriptor: PluginDescriptor, kind?: 
     });
   }
   const factory = container.resolve<PluginFactory<T>>(token);
+  // Plugin entries inside the options (an executor's provider, a provider's launcher) are
+  // instantiated first, from the same place (a config file's folder), so a config file can
+  // compose plugins by package at any depth.
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(descriptor.options ?? {})) options[key] = await instantiateNestedPlugins(value, importer);
   try {
-    return await factory(descriptor.options ?? {});
+    return await factory(options);
   } catch (cause) {
     if (cause instanceof Error && 'code' in cause) throw cause;
     throw new PluginError(ErrorCodes.PluginLoad, descriptor.package, `${descriptor.package}#${exportName} rejected its options: ${(cause as Error)?.message ?? cause}`, { cause });
   }
+}
+
+/**
+ * True for `{ package, export?, options? }` and nothing else: the shape of a plugin entry.
+ *
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * isPluginEntry({ package: '@parsl-ts/provider-local', options: { maxBlocks: 2 } }); // true
+ * ```
+ */
+export function isPluginEntry(value: unknown): value is PluginDescriptor {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const entry = value as Record<string, unknown>;
+  if (typeof entry.package !== 'string' || entry.package.length === 0) return false;
+  if (entry.export !== undefined && typeof entry.export !== 'string') return false;
+  if (entry.options !== undefined && (typeof entry.options !== 'object' || entry.options === null || Array.isArray(entry.options))) return false;
+  return Object.keys(entry).every((key) => key === 'package' || key === 'export' || key === 'options');
+}
+
+async function instantiateNestedPlugins(value: unknown, importer: ((s: string) => Promise<unknown>) | undefined): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((item) => instantiateNestedPlugins(item, importer)));
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  if (isPluginEntry(value)) return instantiatePlugin(value, undefined, importer);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = await instantiateNestedPlugins(item, importer);
+  return out;
 }
 
 /**
