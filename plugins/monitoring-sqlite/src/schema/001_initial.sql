@@ -48,7 +48,6 @@ CREATE TABLE task (
   error           TEXT,                         -- error of the final failure
   PRIMARY KEY (run_id, task_id)
 ) WITHOUT ROWID;
-CREATE INDEX task_state ON task (run_id, state);
 CREATE INDEX task_app ON task (run_id, app_name);
 
 -- One row per try of a task (a retry is a new try).
@@ -78,10 +77,8 @@ CREATE TABLE status (
   time            INTEGER NOT NULL,
   executor        TEXT    NOT NULL,
   error           TEXT,
-  PRIMARY KEY (run_id, seq)
+  PRIMARY KEY (run_id, task_id, seq)            -- a task's history is one range; a run's order: ORDER BY seq
 ) WITHOUT ROWID;
-CREATE INDEX status_task ON status (run_id, task_id, seq);
-CREATE INDEX status_time ON status (run_id, time);
 
 -- Block (batch job) events: one row per state change of a block.
 CREATE TABLE block (

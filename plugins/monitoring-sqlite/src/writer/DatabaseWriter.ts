@@ -9,6 +9,41 @@ import { migrate } from '../schema/migrate.js';
 /** States a task never leaves (core's FINAL_STATES, as plain strings for SQL). */
 const FINAL = new Set(['exec_done', 'memo_done', 'failed', 'dep_fail']);
 const FAILED = new Set(['failed', 'dep_fail']);
+/** Rows in one multi-row INSERT into `status`. */
+const STATUS_ROWS_PER_STATEMENT = 64;
+
+/** The changes a batch makes to one task. */
+interface TaskChange {
+  readonly runId: string;
+  readonly taskId: number;
+  readonly executor: string;
+  seq: number;
+  state: string;
+  time: number;
+  error: string | null;
+  tries: number;
+  fnHash: string | null;
+  /** The task record, when it came in this batch. */
+  record: Extract<MonitoringRecord, { kind: 'task' }> | undefined;
+}
+
+/** The changes a batch makes to one try (first value seen wins, as in the database). */
+interface TryChange {
+  readonly runId: string;
+  readonly taskId: number;
+  readonly tryId: number;
+  readonly executor: string;
+  /** A try row may be created (it was launched or started); an outcome alone only updates. */
+  create: boolean;
+  launched: number | null;
+  started: number | null;
+  ended: number | null;
+  returned: number | null;
+  host: string | null;
+  blockId: string | null;
+  managerId: string | null;
+  error: string | null;
+}
 
 /** Options of {@link DatabaseWriter}. */
 export interface DatabaseWriterOptions {
@@ -59,9 +94,7 @@ export class DatabaseWriter {
       });
     }
     this.statements = this.prepare();
-    this.transaction = this.db.transaction((records: readonly MonitoringRecord[]) => {
-      for (const record of records) this.apply(record);
-    });
+    this.transaction = this.db.transaction((records: readonly MonitoringRecord[]) => this.applyBatch(records));
   }
 
   /** Write a batch in one transaction. */
@@ -90,13 +123,24 @@ export class DatabaseWriter {
         ON CONFLICT (run_id) DO UPDATE SET name = excluded.name, user = excluded.user, host = excluded.host, run_dir = excluded.run_dir,
           core_version = excluded.core_version, config = excluded.config, time_began = excluded.time_began`),
       workflowEnd: db.prepare(`UPDATE workflow SET time_completed = ?, status = 'completed', tasks_completed = ?, tasks_failed = ? WHERE run_id = ?`),
-      task: db.prepare(`INSERT INTO task (run_id, task_id, app_name, app_kind, executor, dependencies, cache, fn_hash, stdout, stderr, time_submitted, state)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unsched')
+      status: db.prepare(`INSERT INTO status (run_id, seq, task_id, try_id, state, time, executor, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (run_id, task_id, seq) DO NOTHING`),
+      // Many rows per statement: a third of the cost of one statement per row.
+      statusMany: db.prepare(`INSERT INTO status (run_id, seq, task_id, try_id, state, time, executor, error)
+        VALUES ${Array.from({ length: STATUS_ROWS_PER_STATEMENT }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+        ON CONFLICT (run_id, task_id, seq) DO NOTHING`),
+      // A task record with the state the same batch brought it to: one write instead of two.
+      taskWithState: db.prepare(`INSERT INTO task (run_id, task_id, app_name, app_kind, executor, dependencies, cache, fn_hash, stdout, stderr, time_submitted,
+          state, state_seq, time_state, time_completed, tries, error)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (run_id, task_id) DO UPDATE SET app_name = excluded.app_name, app_kind = excluded.app_kind, executor = excluded.executor,
           dependencies = excluded.dependencies, cache = excluded.cache, fn_hash = COALESCE(task.fn_hash, excluded.fn_hash),
-          stdout = excluded.stdout, stderr = excluded.stderr, time_submitted = excluded.time_submitted`),
-      status: db.prepare(`INSERT INTO status (run_id, seq, task_id, try_id, state, time, executor, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (run_id, seq) DO NOTHING`),
+          stdout = excluded.stdout, stderr = excluded.stderr, time_submitted = excluded.time_submitted, tries = max(task.tries, excluded.tries),
+          state = CASE WHEN excluded.state_seq > task.state_seq THEN excluded.state ELSE task.state END,
+          time_state = CASE WHEN excluded.state_seq > task.state_seq THEN excluded.time_state ELSE task.time_state END,
+          time_completed = CASE WHEN excluded.state_seq > task.state_seq THEN excluded.time_completed ELSE task.time_completed END,
+          error = CASE WHEN excluded.state_seq > task.state_seq THEN excluded.error ELSE task.error END,
+          state_seq = max(task.state_seq, excluded.state_seq)`),
       // The latest state decides: a retried try's `failed` is not the task's end (a later `pending` clears it).
       taskState: db.prepare(`UPDATE task SET state = ?, state_seq = ?, time_state = ?,
           time_completed = CASE WHEN ? THEN ? ELSE NULL END,
@@ -106,19 +150,19 @@ export class DatabaseWriter {
       taskTries: db.prepare(`UPDATE task SET tries = max(tries, ?), fn_hash = COALESCE(fn_hash, ?) WHERE run_id = ? AND task_id = ?`),
       taskPlaceholder: db.prepare(`INSERT INTO task (run_id, task_id, app_name, executor, time_submitted, state) VALUES (?, ?, '', ?, ?, 'unsched')
         ON CONFLICT (run_id, task_id) DO NOTHING`),
-      tryLaunched: db.prepare(`INSERT INTO try (run_id, task_id, try_id, executor, time_launched) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (run_id, task_id, try_id) DO UPDATE SET time_launched = COALESCE(try.time_launched, excluded.time_launched)`),
-      tryRunning: db.prepare(`INSERT INTO try (run_id, task_id, try_id, executor, time_started) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (run_id, task_id, try_id) DO UPDATE SET time_started = COALESCE(try.time_started, excluded.time_started)`),
-      tryReturned: db.prepare(`UPDATE try SET time_returned = COALESCE(time_returned, ?), error = COALESCE(error, ?)
-        WHERE run_id = ? AND task_id = ? AND try_id = ?`),
-      tryReport: db.prepare(`INSERT INTO try (run_id, task_id, try_id, executor, time_launched, time_started, time_ended, time_returned, host, block_id, manager_id, error)
+      tryUpsert: db.prepare(`INSERT INTO try (run_id, task_id, try_id, executor, time_launched, time_started, time_ended, time_returned, host, block_id, manager_id, error)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (run_id, task_id, try_id) DO UPDATE SET
           time_launched = COALESCE(try.time_launched, excluded.time_launched), time_started = COALESCE(try.time_started, excluded.time_started),
           time_ended = COALESCE(try.time_ended, excluded.time_ended), time_returned = COALESCE(try.time_returned, excluded.time_returned),
           host = COALESCE(try.host, excluded.host), block_id = COALESCE(try.block_id, excluded.block_id),
           manager_id = COALESCE(try.manager_id, excluded.manager_id), error = COALESCE(try.error, excluded.error)`),
+      // Most changes after `launched` find the row: update first, insert only when it is missing.
+      // An outcome alone does not create a try: a task cancelled before launch never had one.
+      tryUpdate: db.prepare(`UPDATE try SET time_started = COALESCE(time_started, ?), time_ended = COALESCE(time_ended, ?),
+          time_returned = COALESCE(time_returned, ?), host = COALESCE(host, ?), block_id = COALESCE(block_id, ?),
+          manager_id = COALESCE(manager_id, ?), error = COALESCE(error, ?)
+        WHERE run_id = ? AND task_id = ? AND try_id = ?`),
       block: db.prepare('INSERT INTO block (run_id, executor, block_id, job_id, state, message, time) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       node: db.prepare('INSERT INTO node (run_id, executor, block_id, manager_id, hostname, workers, active, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       resource: db.prepare(`INSERT INTO resource (run_id, task_id, try_id, time, pid, cpu_user_seconds, cpu_system_seconds, rss_bytes, read_bytes, write_bytes)
@@ -130,60 +174,129 @@ export class DatabaseWriter {
   /** Next seq for transitions that arrive without one (third-party senders), per run. */
   private readonly fallbackSeq = new Map<string, number>();
 
-  private apply(r: MonitoringRecord): void {
+  /**
+   * Apply one batch. Rows of `status`, `block`, `node` and `resource` are inserted as they come;
+   * the changes a batch makes to each task and each try are merged first and written once (a
+   * task's four transitions usually arrive in the same batch: one UPDATE instead of four).
+   */
+  private applyBatch(records: readonly MonitoringRecord[]): void {
     const s = this.statements;
-    switch (r.kind) {
-      case 'workflow_start':
-        s.workflowStart.run(r.runId, r.name, r.user, r.host, r.runDir, r.coreVersion, JSON.stringify(r.config ?? {}), r.time);
-        break;
-      case 'workflow_end':
-        s.workflowEnd.run(r.time, r.tasksCompleted, r.tasksFailed, r.runId);
-        break;
-      case 'task':
-        s.task.run(r.runId, r.taskId, r.appName, r.appKind ?? null, r.executor, JSON.stringify(r.dependencies ?? []), r.cache ? 1 : 0,
-          r.fnHash || null, r.stdout ?? null, r.stderr ?? null, r.time);
-        break;
-      case 'task_state': {
-        const seq = r.seq ?? this.nextFallbackSeq(r.runId);
-        s.status.run(r.runId, seq, r.taskId, r.tryId, r.state, r.time, r.executor, r.error ?? null);
-        const final = FINAL.has(r.state) ? 1 : 0;
-        const failed = FAILED.has(r.state) ? 1 : 0;
-        const started = r.state === 'launched' || r.state === 'running' ? r.tryId + 1 : 0;
-        const changed = s.taskState.run(r.state, seq, r.time, final, r.time, failed, r.error ?? null, started, r.fnHash ?? null, r.runId, r.taskId, seq).changes;
-        if (changed === 0) {
-          // Either a newer state is already recorded (out-of-order arrival), or the task record has
-          // not arrived yet: make sure the row exists and carries this state if it is the newest.
-          if (s.taskPlaceholder.run(r.runId, r.taskId, r.executor, r.time).changes > 0) {
-            s.taskState.run(r.state, seq, r.time, final, r.time, failed, r.error ?? null, started, r.fnHash ?? null, r.runId, r.taskId, seq);
-          } else if (started > 0 || r.fnHash !== undefined) {
-            s.taskTries.run(started, r.fnHash ?? null, r.runId, r.taskId);
-          }
-        }
-        if (r.state === 'launched') s.tryLaunched.run(r.runId, r.taskId, r.tryId, r.executor, r.time);
-        else if (r.state === 'running') s.tryRunning.run(r.runId, r.taskId, r.tryId, r.executor, r.time);
-        else if (r.state === 'exec_done' || r.state === 'failed' || r.state === 'memo_done') {
-          s.tryReturned.run(r.time, r.state === 'failed' ? r.error ?? null : null, r.runId, r.taskId, r.tryId);
-        }
-        break;
+    const tasks = new Map<string, TaskChange>();
+    const tries = new Map<string, TryChange>();
+    const taskOf = (runId: string, taskId: number, executor: string): TaskChange => {
+      const key = `${runId}\u0000${taskId}`;
+      let change = tasks.get(key);
+      if (!change) {
+        change = { runId, taskId, executor, seq: -1, state: 'unsched', time: 0, error: null, tries: 0, fnHash: null, record: undefined };
+        tasks.set(key, change);
       }
-      case 'try':
-        s.tryReport.run(r.runId, r.taskId, r.tryId, r.executor, r.launched ?? null, r.started ?? null, r.ended ?? null, r.returned ?? null,
-          r.host ?? null, r.blockId ?? null, r.managerId ?? null, r.error ?? null);
-        if (r.started !== undefined || r.launched !== undefined) s.taskTries.run(r.tryId + 1, null, r.runId, r.taskId);
-        break;
-      case 'block':
-        s.block.run(r.runId, r.executor, String(r.blockId), r.jobId ?? null, r.state, r.message ?? null, r.time);
-        break;
-      case 'node':
-        s.node.run(r.runId, r.executor, String(r.blockId), r.managerId, r.hostname, r.workers, r.active ? 1 : 0, r.time);
-        break;
-      case 'resource':
-        s.resource.run(r.runId, r.taskId < 0 ? null : r.taskId, r.taskId < 0 ? null : r.tryId, r.time, r.pid, r.cpuUserSeconds, r.cpuSystemSeconds,
-          Math.round(r.rssBytes), Math.round(r.readBytes), Math.round(r.writeBytes));
-        break;
-      default:
-        // A record kind from a newer core: ignored rather than failing the batch.
-        break;
+      return change;
+    };
+    const statusRows: unknown[] = [];
+    const statusWidth = 8 * STATUS_ROWS_PER_STATEMENT;
+    const tryOf = (runId: string, taskId: number, tryId: number, executor: string): TryChange => {
+      const key = `${runId}\u0000${taskId}\u0000${tryId}`;
+      let change = tries.get(key);
+      if (!change) {
+        change = { runId, taskId, tryId, executor, create: false, launched: null, started: null, ended: null, returned: null, host: null, blockId: null, managerId: null, error: null };
+        tries.set(key, change);
+      }
+      return change;
+    };
+    for (const r of records) {
+      switch (r.kind) {
+        case 'workflow_start':
+          s.workflowStart.run(r.runId, r.name, r.user, r.host, r.runDir, r.coreVersion, JSON.stringify(r.config ?? {}), r.time);
+          break;
+        case 'workflow_end':
+          s.workflowEnd.run(r.time, r.tasksCompleted, r.tasksFailed, r.runId);
+          break;
+        case 'task':
+          taskOf(r.runId, r.taskId, r.executor).record = r;
+          break;
+        case 'task_state': {
+          const seq = r.seq ?? this.nextFallbackSeq(r.runId);
+          statusRows.push(r.runId, seq, r.taskId, r.tryId, r.state, r.time, r.executor, r.error ?? null);
+          if (statusRows.length === statusWidth) {
+            s.statusMany.run(statusRows);
+            statusRows.length = 0;
+          }
+          const change = taskOf(r.runId, r.taskId, r.executor);
+          if (seq > change.seq) {
+            change.seq = seq;
+            change.state = r.state;
+            change.time = r.time;
+            change.error = r.error ?? null;
+          }
+          if (r.state === 'launched' || r.state === 'running') change.tries = Math.max(change.tries, r.tryId + 1);
+          change.fnHash ??= r.fnHash ?? null;
+          if (r.state === 'launched') {
+            const t = tryOf(r.runId, r.taskId, r.tryId, r.executor);
+            t.create = true;
+            t.launched ??= r.time;
+          } else if (r.state === 'running') {
+            const t = tryOf(r.runId, r.taskId, r.tryId, r.executor);
+            t.create = true;
+            t.started ??= r.time;
+          } else if (r.state === 'exec_done' || r.state === 'failed' || r.state === 'memo_done') {
+            const t = tryOf(r.runId, r.taskId, r.tryId, r.executor);
+            t.returned ??= r.time;
+            if (r.state === 'failed') t.error ??= r.error ?? null;
+          }
+          break;
+        }
+        case 'try': {
+          const t = tryOf(r.runId, r.taskId, r.tryId, r.executor);
+          t.create = true;
+          t.launched ??= r.launched ?? null;
+          t.started ??= r.started ?? null;
+          t.ended ??= r.ended ?? null;
+          t.returned ??= r.returned ?? null;
+          t.host ??= r.host ?? null;
+          t.blockId ??= r.blockId ?? null;
+          t.managerId ??= r.managerId ?? null;
+          t.error ??= r.error ?? null;
+          break;
+        }
+        case 'block':
+          s.block.run(r.runId, r.executor, String(r.blockId), r.jobId ?? null, r.state, r.message ?? null, r.time);
+          break;
+        case 'node':
+          s.node.run(r.runId, r.executor, String(r.blockId), r.managerId, r.hostname, r.workers, r.active ? 1 : 0, r.time);
+          break;
+        case 'resource':
+          s.resource.run(r.runId, r.taskId < 0 ? null : r.taskId, r.taskId < 0 ? null : r.tryId, r.time, r.pid, r.cpuUserSeconds, r.cpuSystemSeconds,
+            Math.round(r.rssBytes), Math.round(r.readBytes), Math.round(r.writeBytes));
+          break;
+        default:
+          // A record kind from a newer core: ignored rather than failing the batch.
+          break;
+      }
+    }
+    for (let i = 0; i < statusRows.length; i += 8) s.status.run(statusRows.slice(i, i + 8));
+    for (const c of tasks.values()) {
+      const final = FINAL.has(c.state) ? 1 : 0;
+      const failed = FAILED.has(c.state) ? 1 : 0;
+      const r = c.record;
+      if (r) {
+        s.taskWithState.run(r.runId, r.taskId, r.appName, r.appKind ?? null, r.executor, JSON.stringify(r.dependencies ?? []), r.cache ? 1 : 0,
+          r.fnHash || c.fnHash, r.stdout ?? null, r.stderr ?? null, r.time,
+          c.state, c.seq, c.seq >= 0 ? c.time : null, final ? c.time : null, c.tries, failed ? c.error : null);
+        continue;
+      }
+      const args = [c.state, c.seq, c.time, final, c.time, failed, c.error, c.tries, c.fnHash, c.runId, c.taskId, c.seq] as const;
+      if (s.taskState.run(...args).changes > 0) continue;
+      // Either a newer state is recorded already (records arrived out of order), or the task
+      // record has not arrived yet: make sure the row exists and carries this state if newest.
+      if (s.taskPlaceholder.run(c.runId, c.taskId, c.executor, c.time).changes > 0) s.taskState.run(...args);
+      else if (c.tries > 0 || c.fnHash !== null) s.taskTries.run(c.tries, c.fnHash, c.runId, c.taskId);
+    }
+    for (const t of tries.values()) {
+      if (t.launched === null
+        && s.tryUpdate.run(t.started, t.ended, t.returned, t.host, t.blockId, t.managerId, t.error, t.runId, t.taskId, t.tryId).changes > 0) continue;
+      if (t.create) {
+        s.tryUpsert.run(t.runId, t.taskId, t.tryId, t.executor, t.launched, t.started, t.ended, t.returned, t.host, t.blockId, t.managerId, t.error);
+      }
     }
   }
 

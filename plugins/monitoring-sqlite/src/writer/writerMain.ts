@@ -16,7 +16,7 @@ import type { FromWriter, ToWriter, WriterSettings } from './writerMessages.js';
 const settings = workerData as WriterSettings;
 const port = parentPort!;
 /** Records per transaction; between transactions the thread answers UDP and messages. */
-const MAX_BATCH = 5000;
+const MAX_BATCH = 20_000;
 
 let writer: DatabaseWriter;
 let udp: UdpReceiver | undefined;
