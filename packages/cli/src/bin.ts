@@ -6,6 +6,7 @@
  *   parsl-ts perf [options]                        measure task throughput (like parsl-perf)
  *   parsl-ts plugins [--json]                      list installed plugins
  *   parsl-ts config check <file>                   validate a config file
+ *   parsl-ts visualize [--db path] [--port N]      the monitoring dashboard (optional package)
  *
  * @module
  */
@@ -48,7 +49,8 @@ Examples:
   parsl-ts run flow.ts -- --input data/    pass arguments to the workflow (process.argv)
   parsl-ts perf --workers 4                tasks per second of the thread pool
   parsl-ts plugins                         installed plugins and the core they support
-  parsl-ts config check parsl.config.json  validate a config without starting anything`);
+  parsl-ts config check parsl.config.json  validate a config without starting anything
+  parsl-ts visualize                       the monitoring dashboard of runinfo/monitoring.db`);
 
   program.command('run')
     .description('run a workflow module and show the progress of its tasks on stderr')
@@ -113,6 +115,23 @@ Examples:
       quietOnClosedStdout();
       const { configCheckCommand } = await import('./commands/configCheck.js');
       await configCheckCommand(file, { json: opts.json === true });
+    });
+
+  program.command('visualize')
+    .description('serve the monitoring dashboard over a monitoring database (needs @parsl-ts/monitoring-dashboard)')
+    .argument('[database]', 'the monitoring database (same as --db)')
+    .option('--db <path>', 'the monitoring database MonitoringHub writes', 'runinfo/monitoring.db')
+    .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+    .option('--host <address>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
+    .action(async (database: string | undefined, opts: { db: string; port: string; host: string }, command: Command) => {
+      if (database !== undefined && command.getOptionValueSource('db') === 'cli' && database !== opts.db) {
+        throw new CliError(CliErrorCodes.BadOption, `two databases given: ${database} and --db ${opts.db}`, 'give the database once, as an argument or with --db');
+      }
+      if (!/^\d+$/.test(opts.port.trim())) {
+        throw new CliError(CliErrorCodes.BadOption, `--port must be a whole number from 0 to 65535, got ${JSON.stringify(opts.port)}`, 'e.g. --port 8080, or --port 0 for any free port');
+      }
+      const { visualizeCommand } = await import('./commands/visualize.js');
+      await visualizeCommand({ db: database ?? opts.db, port: Number(opts.port), host: opts.host });
     });
 
   return program;

@@ -20,6 +20,10 @@ export const CliErrorCodes = {
   BadOption: 'PARSL_CLI_BAD_OPTION',
   /** `@parsl-ts/core` could not be found from the working directory nor from the CLI. */
   CoreNotFound: 'PARSL_CLI_CORE_NOT_FOUND',
+  /** `parsl-ts visualize` needs `@parsl-ts/monitoring-dashboard`, which is not installed. */
+  DashboardMissing: 'PARSL_CLI_DASHBOARD_MISSING',
+  /** `@parsl-ts/monitoring-dashboard` is installed but could not be loaded. */
+  DashboardLoad: 'PARSL_CLI_DASHBOARD_LOAD',
 } as const;
 
 /**

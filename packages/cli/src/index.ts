@@ -16,6 +16,9 @@ export {
   checkConfigFile, configCheckCommand, printConfigCheck,
   type ConfigCheckResult, type ConfigProblem, type ConfigSummary,
 } from './commands/configCheck.js';
+export {
+  DASHBOARD_PACKAGE, loadDashboard, validateVisualizeOptions, visualizeCommand, type DashboardModule, type VisualizeOptions,
+} from './commands/visualize.js';
 export { DataFlowKernelWatcher, type DataFlowKernelWatcherOptions } from './progress/DataFlowKernelWatcher.js';
 export { PlainProgressRenderer, TtyProgressRenderer, type ProgressRenderer, type Write } from './progress/ProgressRenderer.js';
 export {
