@@ -52,7 +52,18 @@ export type { Launcher } from './interfaces/Launcher.js';
 export type { Staging, StagingContext, InTaskStagingStep } from './interfaces/Staging.js';
 export type { Serializer, PluginDescriptor } from './interfaces/Serializer.js';
 export type { Monitoring, MonitoringRadio, MonitoringRecord, MonitoringSink } from './interfaces/Monitoring.js';
-export type { Memoizer, MemoizableTask, MemoOutcome } from './interfaces/Memoizer.js';
+export type { Memoizer, MemoizableTask, MemoizerContext, MemoOutcome } from './interfaces/Memoizer.js';
+export { FileMemoizer, type FileMemoizerOptions } from './memo/FileMemoizer.js';
+export { memoKey } from './memo/memoKey.js';
+export { hashValues, registerMemoHasher, MEMO_HASH, MEMO_HASH_VERSION, type MemoHasher } from './memo/hashArguments.js';
+export { getAllCheckpoints, getLastCheckpoint, CHECKPOINT_DIR } from './memo/checkpoints.js';
+export {
+  decodeCheckpoint, encodeCheckpoint, readCheckpointFile, writeFileAtomically,
+  CHECKPOINT_FORMAT_VERSION, CHECKPOINT_MAGIC, CHECKPOINT_SUFFIX, type CheckpointEntry,
+} from './memo/checkpointFile.js';
+export { CHECKPOINT_MODES, checkpointPeriodSeconds, DEFAULT_CHECKPOINT_PERIOD_SECONDS, type CheckpointMode } from './memo/checkpointMode.js';
+export { CheckpointError } from './memo/CheckpointError.js';
+export { UnhashableArgumentError } from './memo/UnhashableArgumentError.js';
 export type { Strategy } from './interfaces/Strategy.js';
 export { JobStatusPoller, type JobStatusPollerOptions } from './scaling/JobStatusPoller.js';
 export {

@@ -5,6 +5,7 @@ import type { PluginDescriptor, Serializer } from '../interfaces/Serializer.js';
 import type { Staging } from '../interfaces/Staging.js';
 import type { Strategy } from '../interfaces/Strategy.js';
 import type { LogLevel } from '../dfk/logger.js';
+import type { CheckpointMode } from '../memo/checkpointMode.js';
 import type { RetryHandler } from '../dfk/retry.js';
 
 /**
@@ -37,8 +38,21 @@ export interface Config {
   name?: string;
   /** Monitoring hub; none by default. */
   monitoring?: Monitoring;
-  /** Memoizer for apps with `cache: true`; none by default. */
+  /** Memoizer for apps with `cache: true`. Default: core's `FileMemoizer` (in memory, checkpoints as files). */
   memoizer?: Memoizer;
+  /** When checkpoints are written (see {@link CheckpointMode}). Default: never (memoization within the run only). */
+  checkpointMode?: CheckpointMode;
+  /** For `checkpointMode: 'periodic'`: seconds, or `"HH:MM:SS"`. Default 30 minutes. */
+  checkpointPeriod?: number | string;
+  /** Checkpoints of earlier runs to load: files, or `runinfo/NNN/checkpoint` folders (`getLastCheckpoint()`, `getAllCheckpoints()`). */
+  checkpointFiles?: readonly string[];
+  /** Memoize (and checkpoint) tasks that failed, so a rerun fails them again without running them. Default false. */
+  memoizeFailures?: boolean;
+  /**
+   * A serializer per executor label, overriding `serializer` for that executor's tasks and
+   * results (e.g. a proxy serializer for the executor that gets large arguments).
+   */
+  executorSerializers?: Readonly<Record<string, Serializer>>;
   /** Staging providers for non-file URLs. */
   staging?: readonly Staging[];
   /**
@@ -74,6 +88,16 @@ export interface ConfigFile {
   monitoring?: PluginDescriptor;
   /** Memoizer by package. */
   memoizer?: PluginDescriptor;
+  /** Serializer per executor label, by package. */
+  executorSerializers?: Readonly<Record<string, PluginDescriptor>>;
+  /** See {@link Config.checkpointMode}. */
+  checkpointMode?: CheckpointMode;
+  /** See {@link Config.checkpointPeriod}. */
+  checkpointPeriod?: number | string;
+  /** See {@link Config.checkpointFiles}. */
+  checkpointFiles?: readonly string[];
+  /** See {@link Config.memoizeFailures}. */
+  memoizeFailures?: boolean;
   /** Staging providers by package. */
   staging?: readonly PluginDescriptor[];
   /** Strategy by name or package. */

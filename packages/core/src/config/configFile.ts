@@ -15,7 +15,8 @@ import { importFrom } from './importFrom.js';
 import { instantiatePlugin } from './pluginLoader.js';
 
 const KNOWN_KEYS = new Set(['executors', 'serializer', 'serializers', 'monitoring', 'memoizer', 'staging', 'strategy', 'retries', 'retryHandler',
-  'runDir', 'name', 'strategyPeriod', 'logLevel', 'cleanupTimeout', '$schema']);
+  'runDir', 'name', 'strategyPeriod', 'logLevel', 'cleanupTimeout', 'executorSerializers', 'checkpointMode', 'checkpointPeriod',
+  'checkpointFiles', 'memoizeFailures', '$schema']);
 
 /**
  * Read a config file: JSON (`.json`), or a module (`.ts`, `.mts`, `.js`, `.mjs`) whose default
@@ -97,6 +98,14 @@ export function validateConfigFile(file: ConfigFile | Config): ConfigError[] {
     if (!Array.isArray(f.staging)) add('staging', 'must be a list', 'list staging plugins');
     else f.staging.forEach((e, i) => entry(e, `staging[${i}]`));
   }
+  if (f.executorSerializers !== undefined) {
+    if (typeof f.executorSerializers !== 'object' || f.executorSerializers === null || Array.isArray(f.executorSerializers)) {
+      add('executorSerializers', 'must map executor labels to serializer entries', 'write "executorSerializers": { "htex": { "package": "@parsl-ts/serializer-proxy", "options": { ... } } }');
+    } else for (const [label, e] of Object.entries(f.executorSerializers)) entry(e, `executorSerializers.${label}`);
+  }
+  if (f.checkpointFiles !== undefined && (!Array.isArray(f.checkpointFiles) || !f.checkpointFiles.every((p) => typeof p === 'string'))) add('checkpointFiles', 'must be a list of paths', 'list checkpoint files or runinfo/NNN/checkpoint folders');
+  if (f.checkpointMode !== undefined && typeof f.checkpointMode !== 'string') add('checkpointMode', 'must be a string', "use 'taskExit', 'periodic', 'dfkExit' or 'manual'");
+  if (f.memoizeFailures !== undefined && typeof f.memoizeFailures !== 'boolean') add('memoizeFailures', 'must be true or false', 'remove it for the default (false)');
   if (f.strategy !== undefined && typeof f.strategy !== 'string') entry(f.strategy, 'strategy');
   else if (typeof f.strategy === 'string' && !['none', 'simple', 'htexAutoScale'].includes(f.strategy)) add('strategy', `unknown strategy "${f.strategy}"`, 'use none, simple or htexAutoScale');
   if (f.retries !== undefined && (!Number.isInteger(f.retries) || f.retries < 0)) add('retries', `must be a whole number >= 0, got ${JSON.stringify(f.retries)}`, 'set retries: 0 for no retries');
@@ -139,9 +148,14 @@ export async function configFromFile(path: string): Promise<Config> {
   if (f.serializer) config.serializer = await make<Serializer>(f.serializer, 'serializer');
   if (f.monitoring) config.monitoring = await make<Monitoring>(f.monitoring, 'monitoring');
   if (f.memoizer) config.memoizer = await make<Memoizer>(f.memoizer, 'memoizer');
+  if (f.executorSerializers) {
+    const bySerializer: Record<string, Serializer> = {};
+    for (const [label, e] of Object.entries(f.executorSerializers as Record<string, unknown>)) bySerializer[label] = await make<Serializer>(e, 'serializer');
+    config.executorSerializers = bySerializer;
+  }
   if (f.staging) config.staging = await Promise.all((f.staging as unknown[]).map((s) => make<Staging>(s, 'staging')));
   if (f.strategy !== undefined) config.strategy = typeof f.strategy === 'string' ? f.strategy : await make<Strategy>(f.strategy, 'strategy');
-  for (const key of ['retries', 'retryHandler', 'runDir', 'name', 'strategyPeriod', 'logLevel', 'cleanupTimeout'] as const) {
+  for (const key of ['retries', 'retryHandler', 'runDir', 'name', 'strategyPeriod', 'logLevel', 'cleanupTimeout', 'checkpointMode', 'checkpointPeriod', 'checkpointFiles', 'memoizeFailures'] as const) {
     if (f[key] !== undefined) (config as Record<string, unknown>)[key] = f[key];
   }
   return config;

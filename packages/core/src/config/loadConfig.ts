@@ -12,6 +12,8 @@ import { makeRunDir } from '../dfk/runDir.js';
 import { isStrategyChoice, resolveStrategy, STRATEGY_NAMES } from '../scaling/resolveStrategy.js';
 import { inWorkerContext } from '../apps/defineApp.js';
 import { jsonSerializer } from '../serialization/jsonSerializer.js';
+import { CHECKPOINT_MODES, checkpointPeriodSeconds, DEFAULT_CHECKPOINT_PERIOD_SECONDS } from '../memo/checkpointMode.js';
+import { FileMemoizer } from '../memo/FileMemoizer.js';
 import type { Config } from './Config.js';
 import { assertSingleCore } from './duplicateCore.js';
 import { importFrom } from './importFrom.js';
@@ -47,6 +49,15 @@ export async function resolveConfig(config: Config, baseDir: string = process.cw
   if (config.runDir !== undefined) check(typeof config.runDir === 'string' && config.runDir.length > 0, 'runDir', 'must be a non-empty path', "the default is './runinfo'");
   if (config.strategy !== undefined) check(isStrategyChoice(config.strategy), 'strategy', `unknown strategy ${typeof config.strategy === 'string' ? `"${config.strategy}"` : String(config.strategy)}`, `use ${STRATEGY_NAMES.map((n) => `'${n}'`).join(', ')}, or an object with a strategize(executors) method`);
   if (config.strategyPeriod !== undefined) check(typeof config.strategyPeriod === 'number' && Number.isFinite(config.strategyPeriod) && config.strategyPeriod > 0, 'strategyPeriod', 'must be a positive number of seconds', 'the default is 5');
+  if (config.checkpointMode !== undefined) check(CHECKPOINT_MODES.includes(config.checkpointMode), 'checkpointMode', `unknown mode ${JSON.stringify(config.checkpointMode)}`, `use ${CHECKPOINT_MODES.map((m) => `'${m}'`).join(', ')}`);
+  if (config.checkpointPeriod !== undefined) check((typeof config.checkpointPeriod === 'number' || typeof config.checkpointPeriod === 'string') && checkpointPeriodSeconds(config.checkpointPeriod) !== undefined, 'checkpointPeriod', `must be a positive number of seconds or "HH:MM:SS", got ${JSON.stringify(config.checkpointPeriod)}`, "write checkpointPeriod: 600 or '00:10:00'");
+  if (config.checkpointPeriod !== undefined && config.checkpointMode !== 'periodic') check(false, 'checkpointPeriod', `is only used with checkpointMode 'periodic', but checkpointMode is ${JSON.stringify(config.checkpointMode ?? null)}`, "set checkpointMode: 'periodic', or remove checkpointPeriod");
+  if (config.checkpointFiles !== undefined) check(Array.isArray(config.checkpointFiles) && config.checkpointFiles.every((f) => typeof f === 'string' && f.length > 0), 'checkpointFiles', 'must be a list of paths', 'pass getLastCheckpoint() or getAllCheckpoints(), or list checkpoint files and folders');
+  if (config.memoizeFailures !== undefined) check(typeof config.memoizeFailures === 'boolean', 'memoizeFailures', 'must be true or false', 'remove it for the default (false)');
+  if (config.memoizer !== undefined) {
+    const m = config.memoizer as unknown as Record<string, unknown> | null;
+    check(typeof m === 'object' && m !== null && ['key', 'lookup', 'store', 'checkpoint', 'close'].every((k) => typeof m[k] === 'function'), 'memoizer', 'is not a memoizer (needs key, lookup, store, checkpoint, close)', 'use new FileMemoizer(), or a memoizer plugin such as @parsl-ts/memoizer-sqlite');
+  }
   if (config.logLevel !== undefined) check(['trace', 'debug', 'info', 'warn', 'error', 'silent'].includes(config.logLevel), 'logLevel', `unknown level ${String(config.logLevel)}`, 'use trace, debug, info, warn, error or silent');
   let executors = config.executors;
   if (executors !== undefined) {
@@ -61,9 +72,21 @@ export async function resolveConfig(config: Config, baseDir: string = process.cw
       }
     });
   }
+  if (config.executorSerializers !== undefined) {
+    const isMap = typeof config.executorSerializers === 'object' && config.executorSerializers !== null && !Array.isArray(config.executorSerializers);
+    check(isMap, 'executorSerializers', 'must map executor labels to serializers', 'write executorSerializers: { htex: proxySerializer({ ... }) }');
+    const entries = isMap ? Object.entries(config.executorSerializers) : [];
+    const labels = new Set((executors ?? []).map((e) => e?.label));
+    if (executors === undefined) labels.add('local');
+    for (const [label, serializer] of entries) {
+      check(labels.has(label), `executorSerializers.${label}`, `names executor "${label}", which the config does not have`, `use one of the executor labels: ${[...labels].map((l) => `"${l}"`).join(', ')}`);
+      check(typeof serializer === 'object' && serializer !== null && typeof serializer.serialize === 'function' && typeof serializer.deserialize === 'function' && typeof serializer.id === 'string',
+        `executorSerializers.${label}`, 'is not a serializer (needs id, serialize, deserialize, descriptor)', 'create it with a serializer plugin');
+    }
+  }
   if (problems.length > 0) throw combine(problems);
   // Instances made with `new` are checked against the running core like plugins loaded by name.
-  for (const instance of [...(executors ?? []), ...(config.serializer ? [config.serializer] : [])]) {
+  for (const instance of [...(executors ?? []), ...(config.serializer ? [config.serializer] : []), ...Object.values(config.executorSerializers ?? {}), ...(config.memoizer ? [config.memoizer] : [])]) {
     if (instance.manifest) registerPlugin(instance.manifest);
   }
   executors ??= [await instantiatePlugin<Executor>({ package: DEFAULT_EXECUTOR_PACKAGE, options: { label: 'local', maxThreads: availableParallelism() } }, 'executor', (s) => importFrom(s, baseDir))];
@@ -106,7 +129,14 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
     logger,
     closeLogger: close,
     monitoring: resolved.monitoring,
-    memoizer: resolved.memoizer,
+    memoizer: resolved.memoizer ?? new FileMemoizer(),
+    memo: {
+      mode: resolved.checkpointMode,
+      periodSeconds: resolved.checkpointPeriod === undefined ? DEFAULT_CHECKPOINT_PERIOD_SECONDS : checkpointPeriodSeconds(resolved.checkpointPeriod)!,
+      files: resolved.checkpointFiles ?? [],
+      memoizeFailures: resolved.memoizeFailures ?? false,
+    },
+    ...(resolved.executorSerializers ? { executorSerializers: resolved.executorSerializers } : {}),
     cleanupTimeoutSeconds: resolved.cleanupTimeout ?? 30,
     strategy,
     strategyPeriod: resolved.strategyPeriod ?? 5,
@@ -114,6 +144,8 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
     configSummary: {
       executors: resolved.executors.map((e) => ({ label: e.label, kind: e.kind, ...(e.options ? { options: e.options } : {}) })),
       serializer: resolved.serializer.id, retries: resolved.retries ?? 0,
+      ...(resolved.executorSerializers ? { executorSerializers: Object.fromEntries(Object.entries(resolved.executorSerializers).map(([l, s]) => [l, s.id])) } : {}),
+      ...(resolved.checkpointMode ? { checkpointMode: resolved.checkpointMode } : {}),
       strategy: strategy.name, strategyPeriod: resolved.strategyPeriod ?? 5,
     },
   };

@@ -12,12 +12,13 @@ import { ConfigError, UsageError } from '../errors/usageErrors.js';
 import { AppFuture } from '../futures/AppFuture.js';
 import { DataFuture } from '../futures/DataFuture.js';
 import { isBlockScalingExecutor, type Executor, type ExecutorContext, type ExecutorTask, type Redirect, type TaskOutcomeReceiver } from '../interfaces/Executor.js';
-import type { Memoizer } from '../interfaces/Memoizer.js';
+import type { Memoizer, MemoOutcome } from '../interfaces/Memoizer.js';
 import type { Monitoring, MonitoringRadio } from '../interfaces/Monitoring.js';
 import type { Serializer } from '../interfaces/Serializer.js';
 import type { ResourceSpecification } from '../interfaces/ResourceSpecification.js';
 import type { ShippedFunction } from '../interfaces/ShippedFunction.js';
 import type { Strategy } from '../interfaces/Strategy.js';
+import { TaskMemo, type MemoSettings } from '../memo/TaskMemo.js';
 import { JobStatusPoller } from '../scaling/JobStatusPoller.js';
 import { resolveStrategy } from '../scaling/resolveStrategy.js';
 import { SerializerRegistry } from '../serialization/SerializerRegistry.js';
@@ -67,6 +68,10 @@ export interface DataFlowKernelParts {
   closeLogger: () => Promise<void>;
   monitoring: Monitoring | undefined;
   memoizer: Memoizer | undefined;
+  /** Checkpoint mode, period, files to load, and whether failures are memoized. */
+  memo?: MemoSettings;
+  /** Serializer per executor label, overriding `serializer` for that executor. */
+  executorSerializers?: Readonly<Record<string, Serializer>>;
   cleanupTimeoutSeconds: number;
   configSummary: Record<string, unknown>;
   /** Block-scaling strategy (default `simple`), run by the job-status poller. */
@@ -120,6 +125,8 @@ export class DataFlowKernel implements TaskSubmitter {
   /** Number of the next state transition sent to monitoring (orders the `status` table exactly). */
   private stateSeq = 0;
   private readonly warnedNoMemoizer = new WeakSet<AppDefinition>();
+  /** Memo keys and checkpoints of `cache: true` apps; undefined without a memoizer. */
+  private readonly memo: TaskMemo | undefined;
   private roundRobin = 0;
   private closing: Promise<void> | undefined;
 
@@ -128,7 +135,10 @@ export class DataFlowKernel implements TaskSubmitter {
     this.runDir = parts.runDir;
     this.logger = parts.logger;
     this.name = parts.name;
-    this.serializers = new SerializerRegistry([parts.serializer, ...parts.serializers]);
+    this.serializers = new SerializerRegistry([parts.serializer, ...parts.serializers, ...Object.values(parts.executorSerializers ?? {})]);
+    if (parts.memoizer) {
+      this.memo = new TaskMemo(parts.memoizer, parts.memo ?? { mode: undefined, periodSeconds: 1800, files: [], memoizeFailures: false }, parts.logger.child({ component: 'memoizer' }));
+    }
     this.stateCounts = Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
     for (const executor of parts.executors) {
       if (this.executors.has(executor.label)) {
@@ -154,12 +164,14 @@ export class DataFlowKernel implements TaskSubmitter {
         kind: 'workflow_start', runId: dfk.runId, time: Date.now(), name: dfk.name, user: safeUser(), host: hostname(),
         runDir: dfk.runDir, coreVersion: CORE_VERSION, config: parts.configSummary,
       });
+      // Earlier runs' checkpoints load before any task can ask for them.
+      await dfk.memo?.start({ runDir: dfk.runDir, serializer: parts.serializer, serializers: dfk.serializers });
       for (const executor of parts.executors) {
         const dir = join(dfk.runDir, executor.label);
         mkdirSync(dir, { recursive: true });
         const context: ExecutorContext = {
           runId: dfk.runId, runDir: dir, logger: parts.logger.child({ executor: executor.label }),
-          serializer: parts.serializer, serializers: dfk.serializers,
+          serializer: parts.executorSerializers?.[executor.label] ?? parts.serializer, serializers: dfk.serializers,
           taskRunning: (taskId: number) => dfk.taskRunning(taskId),
           ...(dfk.radio ? { monitoring: dfk.radio } : {}),
         };
@@ -187,6 +199,7 @@ export class DataFlowKernel implements TaskSubmitter {
     } catch (error) {
       await dfk.poller?.stop();
       await Promise.allSettled(started.map((e) => e.shutdown({ timeoutMs: 5000 })));
+      await parts.memoizer?.close().catch(() => undefined);
       await parts.monitoring?.stop().catch(() => undefined);
       parts.releaseNotices?.();
       await parts.closeLogger();
@@ -311,6 +324,21 @@ export class DataFlowKernel implements TaskSubmitter {
   }
 
   /**
+   * Write a checkpoint now: the outcomes of `cache: true` tasks finished since the last one go to
+   * a new file in `runinfo/NNN/checkpoint/` (Parsl's `dfk.checkpoint()`; the way to checkpoint in
+   * `manual` mode). Resolves with the file written, or undefined when nothing was new.
+   *
+   * @since 0.2.0
+   * @example
+   * ```ts
+   * const file = await dfk.checkpoint(); // 'runinfo/004/checkpoint/000002.ckpt'
+   * ```
+   */
+  checkpoint(): Promise<string | undefined> {
+    return this.memo ? this.memo.checkpoint() : Promise.resolve(undefined);
+  }
+
+  /**
    * Stop the run: no more submissions; tasks not yet launched are cancelled (TaskCancelled);
    * executors are shut down, which stops every worker and child process they started; monitoring
    * and the log are flushed. Bounded by the config's `cleanupTimeout`. Safe to call twice.
@@ -337,11 +365,14 @@ export class DataFlowKernel implements TaskSubmitter {
     for (const [i, result] of results.entries()) {
       if (result.status === 'rejected') this.logger.error({ err: result.reason, executor: this.parts.executors[i]?.label }, 'executor shutdown failed');
     }
+    // Results being memoized (and checkpointed) settle their futures first.
+    if (this.memo) await withTimeout(this.memo.settled(), timeoutMs, 'memoizing results did not finish').catch((err) => this.logger.error({ err }, 'memoizer did not settle'));
     // An executor must reject what it still held; anything left is cancelled here, so no future hangs.
     for (const record of [...this.active.values()]) {
       this.fail(record, new TaskCancelled(record.id, 'the DataFlowKernel was cleaned up while the task was running'), TaskState.failed);
     }
-    if (this.parts.memoizer) await this.parts.memoizer.close().catch((err) => this.logger.error({ err }, 'memoizer close failed'));
+    // The last checkpoint (every checkpoint mode but manual), then the memoizer closes.
+    if (this.memo) await withTimeout(this.memo.stop(), timeoutMs, 'the last checkpoint did not finish').catch((err) => this.logger.error({ err }, 'final checkpoint or memoizer close failed'));
     this.radio?.send({
       kind: 'workflow_end', runId: this.runId, time: Date.now(),
       tasksCompleted: this.stateCounts.exec_done + this.stateCounts.memo_done,
@@ -477,6 +508,11 @@ export class DataFlowKernel implements TaskSubmitter {
   }
 
   private sendToExecutor(record: TaskRecord, fn: ShippedFunction): void {
+    // First launch of a cache: true task: look it up (a retry has its key and goes on).
+    if (record.definition.options.cache === true && this.memo && !this.memo.keys.has(record.id)) {
+      this.memoLookup(record, fn, this.memo);
+      return;
+    }
     const executor = this.executors.get(record.executor)!;
     const task: ExecutorTask = {
       id: record.id, try: record.tries, appName: record.definition.name,
@@ -566,6 +602,54 @@ export class DataFlowKernel implements TaskSubmitter {
     this.succeed(record, Array.isArray(inner) ? values : values[0]);
   }
 
+  /** Compute a cache: true task's memo key and look it up: a hit settles it, a miss sends it on. */
+  private memoLookup(record: TaskRecord, fn: ShippedFunction, memo: TaskMemo): void {
+    let key: string;
+    try {
+      key = memo.keyFor(record.id, record.definition, fn, record.args);
+    } catch (error) {
+      this.fail(record, error, TaskState.failed);
+      return;
+    }
+    if (key === '') {
+      this.sendToExecutor(record, fn);
+      return;
+    }
+    const stillWaiting = (): boolean => this.active.has(record.id) && (record.state === TaskState.unsched || record.state === TaskState.pending);
+    memo.memoizer.lookup(key).then((hit) => {
+      if (!stillWaiting()) return;
+      if (!hit.found) {
+        this.sendToExecutor(record, fn);
+        return;
+      }
+      this.setState(record, TaskState.memo_done);
+      this.settleMemoized(record, hit.outcome);
+    }, (err: unknown) => {
+      this.logger.warn({ err, taskId: record.id }, 'memo lookup failed; running the task');
+      if (stillWaiting()) this.sendToExecutor(record, fn);
+    });
+  }
+
+  /** A finished cache: true task: store its outcome (and checkpoint) before settling. False when it is not memoized. */
+  private memoComplete(record: TaskRecord, outcome: MemoOutcome, memo: TaskMemo): boolean {
+    const key = memo.keyToStore(record.id, outcome);
+    if (key === undefined) return false;
+    void memo.completed(key, outcome).then(() => this.settleMemoized(record, outcome));
+    return true;
+  }
+
+  private settleMemoized(record: TaskRecord, outcome: MemoOutcome): void {
+    this.finish(record);
+    if (outcome.ok) {
+      record.future.settleResolve(outcome.value);
+      for (const output of record.future.outputs) output.settleResolve(output.file);
+    } else {
+      if (record.state === TaskState.failed) this.logger.info({ taskId: record.id, app: record.definition.name, err: outcome.error }, 'task failed');
+      record.future.settleReject(outcome.error);
+      for (const output of record.future.outputs) output.settleReject(outcome.error);
+    }
+  }
+
   /** Called by executors (through their context) when a task starts running. @internal */
   taskRunning(taskId: number): void {
     const record = this.active.get(taskId);
@@ -575,6 +659,7 @@ export class DataFlowKernel implements TaskSubmitter {
   private succeed(record: TaskRecord, value: unknown): void {
     if (!this.active.has(record.id)) return;
     this.setState(record, TaskState.exec_done);
+    if (this.memo !== undefined && this.memo.keys.size > 0 && this.memoComplete(record, { ok: true, value }, this.memo)) return;
     this.finish(record);
     record.future.settleResolve(value);
     for (const output of record.future.outputs) output.settleResolve(output.file);
@@ -609,6 +694,7 @@ export class DataFlowKernel implements TaskSubmitter {
   private fail(record: TaskRecord, error: unknown, state: typeof TaskState.failed | typeof TaskState.dep_fail): void {
     if (!this.active.has(record.id)) return;
     this.setState(record, state, error);
+    if (this.memo !== undefined && this.memo.keys.size > 0 && this.memoComplete(record, { ok: false, error }, this.memo)) return;
     this.finish(record);
     if (state === TaskState.failed) this.logger.info({ taskId: record.id, app: record.definition.name, err: error }, 'task failed');
     record.future.settleReject(error);
@@ -617,6 +703,7 @@ export class DataFlowKernel implements TaskSubmitter {
 
   private finish(record: TaskRecord): void {
     this.active.delete(record.id);
+    if (this.memo !== undefined && this.memo.keys.size > 0) this.memo.keys.delete(record.id);
     if (this.active.size === 0 && this.idleWaiters.length > 0) {
       for (const waiter of this.idleWaiters.splice(0)) waiter();
     }

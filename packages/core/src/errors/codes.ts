@@ -73,6 +73,14 @@ export const ErrorCodes = {
   WorkerSideEffect: 'PARSL_WORKER_SIDE_EFFECT',
   /** Several blocks of an executor failed in a row; it stopped starting blocks and fails its tasks. */
   BlockFailures: 'PARSL_BLOCK_FAILURES',
+  /** An argument of an app with `cache: true` cannot be hashed into a memo key. */
+  UnhashableArgument: 'PARSL_UNHASHABLE_ARGUMENT',
+  /** A checkpoint file is corrupted, truncated or not a checkpoint. */
+  CheckpointCorrupt: 'PARSL_CHECKPOINT_CORRUPT',
+  /** A path in `checkpointFiles` does not exist or cannot be read. */
+  CheckpointMissing: 'PARSL_CHECKPOINT_MISSING',
+  /** A checkpoint could not be written (disk full, permissions). */
+  CheckpointWrite: 'PARSL_CHECKPOINT_WRITE',
 } as const;
 
 /** One of the {@link ErrorCodes}. */
