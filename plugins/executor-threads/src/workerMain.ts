@@ -69,7 +69,8 @@ async function drain(): Promise<void> {
       if (task.walltimeSeconds !== undefined && results.length > 0) safeFlush();
       try {
         // Fast path: a cached synchronous function returning a plain value never awaits.
-        const fn = task.kind === 'function' ? cachedShippedFunction(task.fn) : undefined;
+        // (A task with in-task staging goes through executeTask, which runs its steps.)
+        const fn = task.kind === 'function' && task.staging === undefined ? cachedShippedFunction(task.fn) : undefined;
         let value = fn ? fn(...task.args) : await executeTask(task);
         if (value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function') value = await value;
         results.push([task.id, task.try, true, value]);

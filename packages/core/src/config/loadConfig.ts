@@ -12,6 +12,7 @@ import { makeRunDir } from '../dfk/runDir.js';
 import { isStrategyChoice, resolveStrategy, STRATEGY_NAMES } from '../scaling/resolveStrategy.js';
 import { inWorkerContext } from '../apps/defineApp.js';
 import { jsonSerializer } from '../serialization/jsonSerializer.js';
+import { isStagingProvider } from '../staging/StagingManager.js';
 import { CHECKPOINT_MODES, checkpointPeriodSeconds, DEFAULT_CHECKPOINT_PERIOD_SECONDS } from '../memo/checkpointMode.js';
 import { FileMemoizer } from '../memo/FileMemoizer.js';
 import type { Config } from './Config.js';
@@ -72,6 +73,11 @@ export async function resolveConfig(config: Config, baseDir: string = process.cw
       }
     });
   }
+  if (config.staging !== undefined) {
+    check(Array.isArray(config.staging), 'staging', 'must be a list of staging providers', 'write staging: [new HttpStaging()] (see docs/staging.md)');
+    (Array.isArray(config.staging) ? config.staging : []).forEach((provider: unknown, i) => check(isStagingProvider(provider), `staging[${i}]`,
+      'is not a staging provider (needs name, canStageIn, canStageOut)', 'create it with a staging plugin, e.g. new HttpStaging() from @parsl-ts/staging-http'));
+  }
   if (config.executorSerializers !== undefined) {
     const isMap = typeof config.executorSerializers === 'object' && config.executorSerializers !== null && !Array.isArray(config.executorSerializers);
     check(isMap, 'executorSerializers', 'must map executor labels to serializers', 'write executorSerializers: { htex: proxySerializer({ ... }) }');
@@ -129,6 +135,7 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
     logger,
     closeLogger: close,
     monitoring: resolved.monitoring,
+    ...(resolved.staging ? { staging: resolved.staging } : {}),
     memoizer: resolved.memoizer ?? new FileMemoizer(),
     memo: {
       mode: resolved.checkpointMode,

@@ -17,11 +17,13 @@ import type { Monitoring, MonitoringRadio } from '../interfaces/Monitoring.js';
 import type { Serializer } from '../interfaces/Serializer.js';
 import type { ResourceSpecification } from '../interfaces/ResourceSpecification.js';
 import type { ShippedFunction } from '../interfaces/ShippedFunction.js';
+import type { Staging } from '../interfaces/Staging.js';
 import type { Strategy } from '../interfaces/Strategy.js';
 import { TaskMemo, type MemoSettings } from '../memo/TaskMemo.js';
 import { JobStatusPoller } from '../scaling/JobStatusPoller.js';
 import { resolveStrategy } from '../scaling/resolveStrategy.js';
 import { SerializerRegistry } from '../serialization/SerializerRegistry.js';
+import { StagingManager } from '../staging/StagingManager.js';
 import { CORE_VERSION } from '../version.js';
 import { setCurrentDataFlowKernel, peekCurrentDataFlowKernel, type TaskSubmitter } from './current.js';
 import { collectFutures, isPlainObject, replaceFutures } from './dependencies.js';
@@ -80,6 +82,8 @@ export interface DataFlowKernelParts {
   strategyPeriod?: number;
   /** Stop routing plugin notices to this run's log. */
   releaseNotices?: () => void;
+  /** Staging providers for files named by URL (none: files are passed as they are). */
+  staging?: readonly Staging[];
 }
 
 const shippedCache = new WeakMap<AppDefinition, ShippedFunction>();
@@ -129,6 +133,8 @@ export class DataFlowKernel implements TaskSubmitter {
   private readonly memo: TaskMemo | undefined;
   private roundRobin = 0;
   private closing: Promise<void> | undefined;
+  /** Stages remote files in and out of tasks; undefined when the config has no staging providers. */
+  private readonly staging: StagingManager | undefined;
 
   private constructor(parts: DataFlowKernelParts) {
     this.parts = parts;
@@ -147,6 +153,9 @@ export class DataFlowKernel implements TaskSubmitter {
       this.executors.set(executor.label, executor);
     }
     this.labels = [...this.executors.keys()];
+    if (parts.staging !== undefined && parts.staging.length > 0) {
+      this.staging = new StagingManager(parts.staging, { runDir: this.runDir, logger: this.logger, submit: (d, a, args) => this.submit(d, a, args) });
+    }
   }
 
   /**
@@ -259,6 +268,8 @@ export class DataFlowKernel implements TaskSubmitter {
     let record: TaskRecord;
     try {
       record = this.makeRecord(id, definition, app, args, future);
+      // Stage-in tasks replace remote input files here, so the dependencies below include them.
+      if (this.staging !== undefined) this.staging.prepare(record);
     } catch (error) {
       future.state = TaskState.failed;
       this.stateCounts.failed++;
@@ -278,7 +289,7 @@ export class DataFlowKernel implements TaskSubmitter {
       this.logger.warn({ app: definition.name }, 'app asks for cache: true, but the config has no memoizer: results are not memoized');
     }
     const deps: PromiseLike<unknown>[] = [];
-    collectFutures(args, deps);
+    collectFutures(record.args, deps);
     if (deps.length > 0) record.dependencies = deps.map((d) => (AppFuture.isFuture(d) ? d.tid : -1));
     this.radio?.send({
       kind: 'task', runId: this.runId, time: Date.now(), taskId: id, appName: definition.name, executor: record.executor, appKind: definition.kind,
@@ -354,6 +365,8 @@ export class DataFlowKernel implements TaskSubmitter {
     this.logger.info({ active: this.active.size }, 'cleanup started');
     // No scaling while the executors shut down (bounded; the executors stop their blocks).
     await this.poller?.stop();
+    // Staging providers stop waiting (transfers in flight are cancelled, their tasks fail below).
+    this.staging?.close();
     for (const record of [...this.active.values()]) {
       if (record.state === TaskState.unsched || record.state === TaskState.pending) {
         this.fail(record, new TaskCancelled(record.id, 'the DataFlowKernel was cleaned up before the task was launched'), TaskState.failed);
@@ -514,7 +527,7 @@ export class DataFlowKernel implements TaskSubmitter {
       return;
     }
     const executor = this.executors.get(record.executor)!;
-    const task: ExecutorTask = {
+    let task: ExecutorTask = {
       id: record.id, try: record.tries, appName: record.definition.name,
       kind: record.definition.kind === 'bash' ? 'bash' : 'function', fn,
       args: record.args, resources: record.resources, priority: record.priority,
@@ -524,6 +537,14 @@ export class DataFlowKernel implements TaskSubmitter {
       ...(record.stderr !== undefined ? { stderr: record.stderr } : {}),
       ...(record.definition.options.env ? { env: record.definition.options.env } : {}),
     };
+    if (this.staging !== undefined) {
+      try {
+        task = this.staging.withInTaskSteps(record, task);
+      } catch (error) {
+        this.tryFailed(record, error);
+        return;
+      }
+    }
     this.setState(record, TaskState.launched);
     if (executor.submitTask) {
       // One receiver for every task: no Promise, closure or reaction per outstanding task.
@@ -662,7 +683,8 @@ export class DataFlowKernel implements TaskSubmitter {
     if (this.memo !== undefined && this.memo.keys.size > 0 && this.memoComplete(record, { ok: true, value }, this.memo)) return;
     this.finish(record);
     record.future.settleResolve(value);
-    for (const output of record.future.outputs) output.settleResolve(output.file);
+    // A staged-out output's DataFuture settles when its stage-out task does.
+    for (const output of record.future.outputs) if (this.staging === undefined || !this.staging.settlesLater(output)) output.settleResolve(output.file);
   }
 
   private tryFailed(record: TaskRecord, error: unknown): void {

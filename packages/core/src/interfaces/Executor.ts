@@ -7,6 +7,7 @@ import type { MonitoringRadio } from './Monitoring.js';
 import type { ResourceSpecification } from './ResourceSpecification.js';
 import type { Serializer } from './Serializer.js';
 import type { ShippedFunction } from './ShippedFunction.js';
+import type { TaskStaging } from './Staging.js';
 import type { ExecutionProvider, JobStatus } from './ExecutionProvider.js';
 
 /** Where a bash app's stdout or stderr goes: a path (truncate) or `[path, 'a']` to append. */
@@ -47,6 +48,13 @@ export interface ExecutorTask {
   readonly outputs: readonly File[];
   /** Extra environment variables for the task (bash apps and worker processes). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * In-task staging steps, when some of the task's files are staged on the worker. Run by
+   * `executeTask` of `@parsl-ts/core/worker` around the app; executors only carry them.
+   *
+   * @since 0.1.1
+   */
+  readonly staging?: TaskStaging;
 }
 
 /**

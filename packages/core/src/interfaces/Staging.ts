@@ -1,4 +1,6 @@
 import type { File } from '../data/File.js';
+import type { PluginManifest } from '../config/PluginManifest.js';
+import type { Logger } from '../dfk/logger.js';
 import type { PluginDescriptor } from './Serializer.js';
 
 /**
@@ -15,6 +17,20 @@ export interface StagingContext {
   readonly taskId: number;
   /** Aborted when the DataFlowKernel is cleaned up: stop waiting and clean up. */
   readonly signal: AbortSignal;
+  /**
+   * The folder for this task's staged files on the submit side, `<runDir>/staging/<taskId>`
+   * (not created: create it when you write into it). Use it unless the provider was given a folder
+   * of its own; workers must see it (the same machine or a shared filesystem).
+   *
+   * @since 0.1.1
+   */
+  readonly workingDir?: string;
+  /**
+   * The run's logger, scoped to the staging provider.
+   *
+   * @since 0.1.1
+   */
+  readonly logger?: Logger;
 }
 
 /**
@@ -50,11 +66,21 @@ export interface Staging {
   inTaskStageIn?(file: File): InTaskStagingStep;
   /** In-task stage-out: a step the worker runs after the task. */
   inTaskStageOut?(file: File): InTaskStagingStep;
+  /**
+   * The manifest of the plugin that made this provider; `loadConfig` checks its core range, so an
+   * instance created with `new` is checked like one named in a config file.
+   *
+   * @since 0.1.1
+   */
+  readonly manifest?: PluginManifest;
 }
 
 /**
- * A staging step run on the worker: the module export named by `plugin` is called with `file` and
- * `options`; it must leave the file at `file.localPath` (stage-in) or deliver it (stage-out).
+ * A staging step run on the worker. The worker imports `plugin.package` (resolved from the
+ * workflow's folder, like a config file's plugins), calls its export `plugin.export` with
+ * `plugin.options` to get an {@link InTaskStagingRunner}, and calls that with the file: it must
+ * leave the data at `localPath` (stage-in) or deliver the data found there to `url` (stage-out).
+ * When `file.localPath` is not set, the worker chooses it in a working directory of the task's own.
  *
  * @since 0.1.0
  */
@@ -63,4 +89,57 @@ export interface InTaskStagingStep {
   readonly plugin: PluginDescriptor;
   /** The file, in plain form. */
   readonly file: { readonly url: string; readonly localPath?: string };
+}
+
+/**
+ * A file as an in-task staging runner gets it: its URL and where it is (or must be) on the worker.
+ *
+ * @since 0.1.1
+ */
+export interface InTaskFile {
+  /** The URL the file was named by. */
+  readonly url: string;
+  /** Its path on the worker: where stage-in must write it, where stage-out finds it. */
+  readonly localPath: string;
+}
+
+/**
+ * What an in-task staging runner is told besides the file.
+ *
+ * @since 0.1.1
+ */
+export interface InTaskStagingContext {
+  /** Task id. */
+  readonly taskId: number;
+  /** Try number, from 0. */
+  readonly tryNumber: number;
+  /** The folder the task's staged files go to on this worker (exists). */
+  readonly workingDir: string;
+}
+
+/**
+ * The worker-side half of in-task staging: what the factory named by an
+ * {@link InTaskStagingStep}'s `plugin` returns. Resolve when the data is in place (stage-in) or
+ * delivered (stage-out); reject with a `StagingError` that names the URL and says what happened.
+ *
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * export const copyIn = (): InTaskStagingRunner => async (file) => { await copyFile(new URL(file.url).pathname, file.localPath); };
+ * ```
+ */
+export type InTaskStagingRunner = (file: InTaskFile, context: InTaskStagingContext) => Promise<void>;
+
+/**
+ * The in-task staging steps a task carries to its worker (`ExecutorTask.staging`): the worker
+ * runs `stageIn` before the app, sets each staged File's `localPath` in the arguments, runs the
+ * app, then runs `stageOut`.
+ *
+ * @since 0.1.1
+ */
+export interface TaskStaging {
+  /** Steps run before the app. */
+  readonly stageIn: readonly InTaskStagingStep[];
+  /** Steps run after the app succeeded. */
+  readonly stageOut: readonly InTaskStagingStep[];
 }
