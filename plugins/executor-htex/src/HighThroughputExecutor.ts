@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   AppTimeout, ConfigError, ErrorCodes, InterchangeLost, JobState, ManagerLost, ParslError, TaskCancelled, WIRE_PROTOCOL_VERSION, WorkerLost,
   type BlockScalingExecutor, type ExecutionProvider, type ExecutorContext, type ExecutorTask, type JobStatus, type Logger,
-  type PluginManifest, type Serializer, type TaskOutcomeReceiver,
+  type MonitoringRecord, type PluginManifest, type Serializer, type TaskOutcomeReceiver,
 } from '@parsl-ts/core';
 import { newSecret } from './protocol/auth.js';
 import {
@@ -128,6 +128,8 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   private managerStats: readonly ManagerStats[] = [];
   private lastStats = 0;
   private statsWatch: NodeJS.Timeout | undefined;
+  /** Managers connected, as monitoring knows them (the ones still here at shutdown are recorded gone). */
+  private readonly monitoredManagers = new Map<string, { blockId: string; hostname: string; workers: number }>();
 
   constructor(options: HighThroughputExecutorOptions) {
     if (!options || typeof options.provider?.submit !== 'function') {
@@ -413,6 +415,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
         this.toInterchange({ t: 'stop' });
       });
     }
+    for (const [managerId, m] of this.monitoredManagers) this.onManager({ t: 'manager', managerId, ...m, active: false });
     // Managers exit when the interchange goes; cancelling the jobs makes sure of it.
     if (jobIds.length > 0) {
       await this.provider.cancel(jobIds).catch((error: unknown) => this.logger?.error({ err: error }, 'cancelling blocks failed'));
@@ -428,6 +431,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
       ...(this.certificate ? ['--fingerprint', this.certificate.fingerprint] : []),
       '--workers', String(this.settings.maxWorkersPerNode), '--prefetch', String(this.settings.prefetchCapacity),
       '--max-message-bytes', String(this.settings.maxMessageBytes), '--base-dir', process.cwd(),
+      ...(this.context?.monitoring ? ['--monitoring', String(this.context.monitoring.resourceMonitoringInterval ?? 0)] : []),
       ...(this.settings.memPerWorker > 0 ? ['--mem-per-worker', String(this.settings.memPerWorker)] : []),
       ...(this.provider.walltimeSeconds !== undefined
         ? ['--drain-after', String(Math.max(1, this.provider.walltimeSeconds - this.settings.drainMargin))] : []),
@@ -446,6 +450,8 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
 
   private onInterchangeMessage(message: InterchangeToExecutor): void {
     if (message.t === 'results') this.onResults(message.results);
+    else if (message.t === 'monitoring') this.onMonitoring(message.records);
+    else if (message.t === 'manager') this.onManager(message);
     else if (message.t === 'stats') {
       this.lastStats = Date.now();
       this.managerStats = message.managers;
@@ -459,6 +465,36 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
       if (message.level === 'warn') this.logger?.warn(message.detail ?? {}, message.message);
       else this.logger?.info(message.detail ?? {}, message.message);
     }
+  }
+
+  /**
+   * Records from the worker pools (monitoring on): try start/end reports and resource samples,
+   * passed to the DataFlowKernel's radio with this run's id and label. A try's start also marks
+   * its task running (the pools report it only when monitoring is on).
+   */
+  private onMonitoring(records: readonly MonitoringRecord[]): void {
+    const radio = this.context?.monitoring;
+    if (!radio || !Array.isArray(records)) return;
+    const runId = this.context!.runId;
+    for (const record of records) {
+      if (record?.kind === 'try') {
+        radio.send({ ...record, runId, executor: this.label });
+        const pending = record.started !== undefined ? this.pending.get(record.taskId) : undefined;
+        if (pending && pending.tryNumber === record.tryId) this.context!.taskRunning(record.taskId);
+      } else if (record?.kind === 'resource') {
+        radio.send({ ...record, runId });
+      }
+    }
+  }
+
+  /** A manager connected or went away: a monitoring `node` record. */
+  private onManager(message: Extract<InterchangeToExecutor, { t: 'manager' }>): void {
+    if (message.active) this.monitoredManagers.set(message.managerId, message);
+    else this.monitoredManagers.delete(message.managerId);
+    this.context?.monitoring?.send({
+      kind: 'node', runId: this.context.runId, time: Date.now(), executor: this.label, blockId: message.blockId,
+      managerId: message.managerId, hostname: message.hostname, workers: message.workers, active: message.active,
+    });
   }
 
   private onResults(results: readonly ResultEnvelope[]): void {

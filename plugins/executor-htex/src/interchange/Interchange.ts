@@ -134,6 +134,8 @@ export class Interchange {
         return;
       }
       state.lastSeen = Date.now();
+      // Monitoring records go first, so a try's start reaches the executor before its result.
+      if ((message.t === 'results' || message.t === 'hb') && Array.isArray(message.m)) this.toExecutor({ t: 'monitoring', records: message.m });
       if (message.t === 'results') this.onResults(state, message.results);
       else if (message.t === 'draining') state.draining = true;
       else if (message.t === 'fatal') this.toExecutor({ t: 'fatal', managerId: state.managerId, blockId: state.blockId, message: String(message.message) });
@@ -172,6 +174,7 @@ export class Interchange {
       heartbeatPeriod: this.settings.heartbeatPeriod, heartbeatThreshold: this.settings.heartbeatThreshold,
     });
     this.event('info', `manager ${state.managerId} of block ${state.blockId} on ${state.hostname} connected with ${workers} workers`);
+    this.toExecutor({ t: 'manager', managerId: state.managerId, blockId: state.blockId, hostname: state.hostname, workers, active: true });
     this.scheduleDispatch();
     return state;
   }
@@ -198,6 +201,7 @@ export class Interchange {
 
   private loseManager(manager: ManagerState, reason: string): void {
     if (!this.managers.delete(manager.socket)) return;
+    this.toExecutor({ t: 'manager', managerId: manager.managerId, blockId: manager.blockId, hostname: manager.hostname, workers: manager.workers, active: false });
     if (manager.outstanding.size > 0) {
       const payload = encoder.encode(manager.managerId);
       for (const [id, tryNumber] of manager.outstanding.values()) this.pendingResults.push([id, tryNumber, ResultKind.managerLost, payload]);

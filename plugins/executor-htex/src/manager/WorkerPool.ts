@@ -7,6 +7,8 @@ import { decodeFrame, encodeFrame } from '../protocol/codec.js';
 import {
   ResultKind, type InterchangeToManager, type ManagerToInterchange, type ResultEnvelope, type TaskEnvelope,
 } from '../protocol/messages.js';
+import type { MonitoringRecord } from '@parsl-ts/core';
+import { PoolMonitor, type TaskStarted } from '../monitoring/PoolMonitor.js';
 
 /** Options of a worker pool (the `parsl-ts-worker-pool` command line). */
 export interface WorkerPoolOptions {
@@ -30,6 +32,8 @@ export interface WorkerPoolOptions {
   readonly maxMessageBytes: number;
   /** Where the worker's log lines go. */
   readonly log: (line: string) => void;
+  /** Report tries to monitoring and sample resources every this many seconds (0: no samples); absent: monitoring off. */
+  readonly monitoringInterval?: number;
 }
 
 interface WorkerSlot {
@@ -73,9 +77,15 @@ export class WorkerPool {
   /** Resolves with the exit code once the pool has stopped. */
   readonly exited = new Promise<number>((resolve) => { this.exitResolve = resolve; });
 
+  /** Monitoring (when the executor's config has it): try reports and resource samples. */
+  private monitor: PoolMonitor | undefined;
+
   constructor(private readonly options: WorkerPoolOptions) {}
 
   start(): void {
+    if (this.options.monitoringInterval !== undefined) {
+      this.monitor = new PoolMonitor(this.options.blockId, this.options.managerId, this.options.monitoringInterval, () => this.scheduleFlush());
+    }
     const tls = this.options.url.startsWith('wss:');
     // The certificate is self-signed per run: trust comes from its pinned fingerprint, checked
     // before anything is sent, not from a certificate authority.
@@ -169,6 +179,7 @@ export class WorkerPool {
         PARSL_TS_BASE_DIR: this.options.baseDir,
         PARSL_WORKER_RANK: String(rank),
         PARSL_WORKER_BLOCK_ID: this.options.blockId,
+        ...(this.monitor ? { PARSL_TS_MONITORING: this.options.monitoringInterval! > 0 ? 'resources' : 'times' } : {}),
         ...(accelerator === undefined ? {} : { CUDA_VISIBLE_DEVICES: accelerator, ROCR_VISIBLE_DEVICES: accelerator, ZE_AFFINITY_MASK: accelerator, PARSL_WORKER_ACCELERATOR: accelerator }),
       },
     });
@@ -178,7 +189,11 @@ export class WorkerPool {
       process.stderr.write(chunk);
       stderrTail = (stderrTail + chunk).slice(-2048);
     });
-    child.on('message', (message: { t: 'ready' } | { t: 'results'; results: [number, number, Uint8Array][] }) => {
+    child.on('message', (message: { t: 'ready' } | TaskStarted | { t: 'results'; results: [number, number, Uint8Array][]; m?: MonitoringRecord[] }) => {
+      if (message.t === 'started') {
+        this.monitor?.started(child.pid!, message);
+        return;
+      }
       if (message.t === 'ready') {
         slot.ready = true;
         this.bootFailures = 0;
@@ -191,9 +206,11 @@ export class WorkerPool {
         slot.inFlight.shift();
         this.complete(slot, [id, tryNumber, ResultKind.done, payload]);
       }
+      if (message.m) this.monitor?.ended(child.pid!, message.m);
       this.assign();
     });
     child.on('exit', (code, signal) => {
+      this.monitor?.workerExited(child.pid!);
       const [running, ...queued] = slot.inFlight;
       slot.inFlight = [];
       if (slot.timer) clearTimeout(slot.timer);
@@ -256,16 +273,22 @@ export class WorkerPool {
       slot.timer = undefined;
     }
     this.results.push(result);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        const results = this.results;
-        this.results = [];
-        if (results.length > 0) this.send({ t: 'results', results });
-        this.exitIfDrained();
-      });
-    }
+    this.scheduleFlush();
+  }
+
+  /** Send the results (and monitoring records) gathered in this turn of the event loop. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const results = this.results;
+      this.results = [];
+      const m = this.monitor?.take();
+      if (results.length > 0) this.send({ t: 'results', results, ...(m ? { m } : {}) });
+      else if (m) this.send({ t: 'hb', m });
+      this.exitIfDrained();
+    });
   }
 
   /** Take no more tasks; exit once the ones held are done. */
@@ -294,6 +317,7 @@ export class WorkerPool {
     if (this.stopping) return;
     this.stopping = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.monitor?.stop();
     await Promise.all(this.slots.map((slot) => new Promise<void>((resolve) => {
       if (slot.timer) clearTimeout(slot.timer);
       if (slot.process.exitCode !== null || slot.process.signalCode !== null) {

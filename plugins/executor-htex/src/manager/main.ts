@@ -36,6 +36,7 @@ const { values } = parseArgs({
     fingerprint: { type: 'string' },
     'drain-after': { type: 'string', default: '0' },
     'mem-per-worker': { type: 'string', default: '0' },
+    monitoring: { type: 'string' },
   },
   strict: true,
 });
@@ -59,6 +60,10 @@ const prefetch = Number(values.prefetch);
 if (!Number.isInteger(workers) || workers < 1) fail(`--workers must be a whole number >= 1, got ${values.workers}`);
 if (!Number.isInteger(prefetch) || prefetch < 0) fail(`--prefetch must be a whole number >= 0, got ${values.prefetch}`);
 
+// --monitoring SECONDS: report tries to monitoring, and sample resources every SECONDS (0: none).
+const monitoringInterval = values.monitoring === undefined ? undefined : Number(values.monitoring);
+if (monitoringInterval !== undefined && !(monitoringInterval >= 0)) fail(`--monitoring must be a number of seconds >= 0, got ${values.monitoring}`);
+
 const managerId = values['manager-id'] ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 const pool = new WorkerPool({
   url: values.url, secret, blockId: values['block-id']!, managerId, workers, prefetch,
@@ -68,6 +73,7 @@ const pool = new WorkerPool({
   baseDir: values['base-dir'] ?? process.cwd(),
   drainAfterSeconds,
   fingerprint: values.fingerprint,
+  ...(monitoringInterval === undefined ? {} : { monitoringInterval }),
   log: (line) => process.stderr.write(`${new Date().toISOString()} manager ${managerId}: ${line}\n`),
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void pool.stop(0));

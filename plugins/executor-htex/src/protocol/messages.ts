@@ -1,4 +1,4 @@
-import type { PluginDescriptor } from '@parsl-ts/core';
+import type { MonitoringRecord, PluginDescriptor } from '@parsl-ts/core';
 
 /**
  * A task as the interchange and managers see it: ids, scheduling fields and the serialized task
@@ -37,10 +37,11 @@ export type InterchangeToManager =
 /** Messages from a manager to the interchange. */
 export type ManagerToInterchange =
   | { t: 'auth'; protocol: number; version: string; managerId: string; blockId: string; hostname: string; workers: number; prefetch: number; mac: string }
-  | { t: 'results'; results: ResultEnvelope[] }
+  // `m`: monitoring records (try start/end reports, resource samples), when monitoring is on.
+  | { t: 'results'; results: ResultEnvelope[]; m?: MonitoringRecord[] }
   | { t: 'fatal'; message: string }
   | { t: 'draining' }
-  | { t: 'hb' };
+  | { t: 'hb'; m?: MonitoringRecord[] };
 
 /** Settings the executor gives the interchange (over IPC, at start). */
 export interface InterchangeSettings {
@@ -85,4 +86,8 @@ export type InterchangeToExecutor =
   | { t: 'stats'; managers: ManagerStats[]; queued: number }
   | { t: 'event'; level: 'info' | 'warn'; message: string; detail?: Record<string, unknown> }
   | { t: 'fatal'; managerId: string; blockId: string; message: string }
+  // Monitoring: records from a manager (sent before the results that came with them), and
+  // managers connecting (active) and going away.
+  | { t: 'monitoring'; records: MonitoringRecord[] }
+  | { t: 'manager'; managerId: string; blockId: string; hostname: string; workers: number; active: boolean }
   | { t: 'heap'; heapUsed: number; queued: number };

@@ -7,6 +7,8 @@
 import type { ExecutorTask, Serializer } from '@parsl-ts/core';
 import { errorToPlain, SerializationError } from '@parsl-ts/core';
 import { executeTask, instantiateDescriptor, killRunningBashCommands, markWorkerContext } from '@parsl-ts/core/worker';
+import type { MonitoringRecord } from '@parsl-ts/core';
+import { WorkerReports } from '../monitoring/PoolMonitor.js';
 
 /** A task as the manager sends it: id, try, serialized ExecutorTask. */
 type TaskItem = [id: number, tryNumber: number, payload: Uint8Array];
@@ -25,6 +27,9 @@ const queue: TaskItem[] = [];
 let results: ResultItem[] = [];
 let running = false;
 let lastFlush = performance.now();
+/** With monitoring on: start reports go to the manager at once, end reports with the results. */
+const reports = process.env.PARSL_TS_MONITORING ? new WorkerReports(process.env.PARSL_TS_MONITORING === 'resources') : undefined;
+let monitoring: MonitoringRecord[] = [];
 
 function encode(ok: boolean, value: unknown): Uint8Array {
   try {
@@ -43,7 +48,13 @@ function flush(): void {
   if (results.length === 0) return;
   const batch = results;
   results = [];
-  process.send!({ t: 'results', results: batch });
+  if (monitoring.length === 0) {
+    process.send!({ t: 'results', results: batch });
+    return;
+  }
+  const m = monitoring;
+  monitoring = [];
+  process.send!({ t: 'results', results: batch, m });
 }
 
 async function drain(): Promise<void> {
@@ -52,6 +63,7 @@ async function drain(): Promise<void> {
   try {
     for (let item = queue.shift(); item; item = queue.shift()) {
       let payload: Uint8Array;
+      if (reports) process.send!(reports.start(item[0], item[1]));
       try {
         const task = serializer!.deserialize(item[2]) as ExecutorTask;
         payload = encode(true, await executeTask(task));
@@ -59,6 +71,7 @@ async function drain(): Promise<void> {
         payload = encode(false, error);
       }
       results.push([item[0], item[1], payload]);
+      if (reports) for (const record of reports.end(item[0], item[1])) monitoring.push(record);
       if (performance.now() - lastFlush > FLUSH_INTERVAL_MS) flush();
     }
     flush();
