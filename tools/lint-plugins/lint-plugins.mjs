@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Plugin kinds (keep in sync with PLUGIN_KINDS in packages/core/src/config/PluginManifest.ts). */
-export const PLUGIN_KINDS = ['executor', 'provider', 'launcher', 'staging', 'serializer', 'monitoring', 'memoizer', 'strategy'];
+export const PLUGIN_KINDS = ['executor', 'provider', 'launcher', 'staging', 'serializer', 'monitoring', 'memoizer', 'strategy', 'store'];
 /** Kinds of the non-plugin packages under packages/: exempt from the peer-dependency rule. */
 export const PACKAGE_KINDS = ['core', 'cli', 'testing'];
 /** Maturity levels, in lifecycle order (keep in sync with MATURITY_LEVELS in core). */

@@ -52,7 +52,7 @@ export type { Launcher } from './interfaces/Launcher.js';
 export type {
   Staging, StagingContext, InTaskStagingStep, InTaskFile, InTaskStagingContext, InTaskStagingRunner, TaskStaging,
 } from './interfaces/Staging.js';
-export type { Serializer, PluginDescriptor } from './interfaces/Serializer.js';
+export type { Serializer, PluginDescriptor, ProxyStore } from './interfaces/Serializer.js';
 export type { Monitoring, MonitoringRadio, MonitoringRecord, MonitoringSink } from './interfaces/Monitoring.js';
 export type { Memoizer, MemoizableTask, MemoizerContext, MemoOutcome } from './interfaces/Memoizer.js';
 export { FileMemoizer, type FileMemoizerOptions } from './memo/FileMemoizer.js';

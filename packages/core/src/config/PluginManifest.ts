@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 export type PluginKind =
-  | 'executor' | 'provider' | 'launcher' | 'staging' | 'serializer' | 'monitoring' | 'memoizer' | 'strategy';
+  | 'executor' | 'provider' | 'launcher' | 'staging' | 'serializer' | 'monitoring' | 'memoizer' | 'strategy' | 'store';
 
 /**
  * Maturity levels of a plugin: what it promises (see docs/maturity.md).
@@ -17,7 +17,7 @@ export type Maturity = 'experimental' | 'beta' | 'stable' | 'deprecated';
 export const MATURITY_LEVELS: readonly Maturity[] = ['experimental', 'beta', 'stable', 'deprecated'];
 
 /** Every plugin kind. */
-export const PLUGIN_KINDS: readonly PluginKind[] = ['executor', 'provider', 'launcher', 'staging', 'serializer', 'monitoring', 'memoizer', 'strategy'];
+export const PLUGIN_KINDS: readonly PluginKind[] = ['executor', 'provider', 'launcher', 'staging', 'serializer', 'monitoring', 'memoizer', 'strategy', 'store'];
 
 /**
  * Builds a plugin instance from plain-data options (what a config file holds).
