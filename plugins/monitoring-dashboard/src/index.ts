@@ -9,7 +9,7 @@
 export { startDashboard, DASHBOARD_VERSION, type Dashboard } from './startDashboard.js';
 export { DEFAULT_HOST, DEFAULT_PORT, resolveDashboardOptions, type DashboardOptions, type ResolvedDashboardOptions } from './options.js';
 export { DashboardError, DashboardErrorCodes, type DashboardErrorCode } from './errors.js';
-export { MonitoringReader, type TimelineQuery } from './database/MonitoringReader.js';
+export { DEFAULT_STATE_BUCKETS, MonitoringReader, type TimelineQuery } from './database/MonitoringReader.js';
 export { openMonitoringDatabase, type OpenedMonitoringDatabase } from './database/openMonitoringDatabase.js';
 export { MONITORING_APPLICATION_ID, REQUIRED_COLUMNS, SUPPORTED_SCHEMA_VERSIONS } from './database/schema.js';
 export { DashboardServer } from './server/DashboardServer.js';

@@ -16,6 +16,11 @@ export interface DashboardOptions {
   readonly host?: string | undefined;
   /** TCP port. Default 8080; 0 picks a free port (the URL says which). */
   readonly port?: number | undefined;
+  /**
+   * Compute the newest run's charts right after start, so its page opens fast. Default true;
+   * false leaves every answer to be computed on first request.
+   */
+  readonly warmUp?: boolean | undefined;
 }
 
 /**
@@ -30,6 +35,8 @@ export interface ResolvedDashboardOptions {
   readonly host: string;
   /** TCP port (0: any free one). */
   readonly port: number;
+  /** Whether to warm the newest run's answers up after start. */
+  readonly warmUp: boolean;
 }
 
 /**
@@ -46,7 +53,7 @@ export const DEFAULT_PORT = 8080;
  */
 export const DEFAULT_HOST = '127.0.0.1';
 
-const KNOWN = new Set(['database', 'host', 'port']);
+const KNOWN = new Set(['database', 'host', 'port', 'warmUp']);
 
 /**
  * Check the options and apply the defaults; throws `PARSL_DASHBOARD_BAD_OPTION` naming the option.
@@ -54,7 +61,7 @@ const KNOWN = new Set(['database', 'host', 'port']);
  * @since 0.1.0
  * @example
  * ```ts
- * resolveDashboardOptions({ database: 'monitoring.db' }); // { database: 'monitoring.db', host: '127.0.0.1', port: 8080 }
+ * resolveDashboardOptions({ database: 'monitoring.db' }); // { database: 'monitoring.db', host: '127.0.0.1', port: 8080, warmUp: true }
  * ```
  */
 export function resolveDashboardOptions(options: DashboardOptions): ResolvedDashboardOptions {
@@ -76,5 +83,6 @@ export function resolveDashboardOptions(options: DashboardOptions): ResolvedDash
   if (typeof host !== 'string' || host.trim() === '' || /[\s/]/.test(host)) {
     bad(`host must be an address or host name, got ${JSON.stringify(options.host)}`, 'e.g. --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface)');
   }
-  return { database: options.database, host, port };
+  if (options.warmUp !== undefined && typeof options.warmUp !== 'boolean') bad(`warmUp must be true or false, got ${JSON.stringify(options.warmUp)}`, 'leave it out for true');
+  return { database: options.database, host, port, warmUp: options.warmUp ?? true };
 }

@@ -19,6 +19,8 @@ export interface Dashboard {
   readonly database: string;
   /** Its schema version. */
   readonly schemaVersion: number;
+  /** Settles when the newest run's charts are computed (at once when `warmUp` is false). */
+  readonly warmedUp: Promise<void>;
   /** Stop the server and close the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const url = await server.listen(resolved.host, resolved.port);
     return {
       url, host: resolved.host, port: server.port, database: reader.path, schemaVersion: reader.schemaVersion,
+      warmedUp: resolved.warmUp ? server.warmUp() : Promise.resolve(),
       close: () => server.close(),
     };
   } catch (error) {

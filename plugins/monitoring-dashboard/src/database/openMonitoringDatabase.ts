@@ -42,7 +42,12 @@ export function openMonitoringDatabase(file: string): OpenedMonitoringDatabase {
   try {
     isFile = statSync(path).isFile();
   } catch (cause) {
-    throw new DashboardError(DashboardErrorCodes.DatabaseNotFound, `monitoring database ${path} does not exist`, { hint: NOT_FOUND_HINT, cause });
+    if ((cause as { code?: string }).code === 'ENOENT') {
+      throw new DashboardError(DashboardErrorCodes.DatabaseNotFound, `monitoring database ${path} does not exist`, { hint: NOT_FOUND_HINT });
+    }
+    throw new DashboardError(DashboardErrorCodes.DatabaseUnreadable, `monitoring database ${path} cannot be read: ${(cause as Error).message}`, {
+      hint: 'check that you may read the file and the folders above it', cause,
+    });
   }
   if (!isFile) {
     throw new DashboardError(DashboardErrorCodes.DatabaseNotFound, `${path} is not a file (a folder?), so it is not a monitoring database`, { hint: NOT_FOUND_HINT });

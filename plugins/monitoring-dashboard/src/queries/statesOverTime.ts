@@ -4,11 +4,11 @@ import { stateRank } from './taskCounts.js';
 
 /**
  * How many tasks were in each state at the end of each of `buckets` equal time buckets between
- * `from` and `to`. One pass over the run's state changes in the order they were made (the
- * primary key of `status`, so SQLite reads it sequentially): each change moves one task from its
- * previous state to the new one in the bucket where it happened, and running sums give the
- * counts. The cost is linear in the number of changes and the answer's size is fixed by
- * `buckets`, however many tasks the run has.
+ * `from` and `to`. One pass over the run's state changes, task by task in the order each task
+ * made them (an index range of `status`, read without sorting): each change moves its task from
+ * its previous state to the new one in the bucket where it happened, and running sums over the
+ * buckets give the counts. The cost is linear in the number of changes and the answer's size is
+ * fixed by `buckets`, however many tasks the run has.
  */
 export function statesOverTime(db: Database.Database, runId: string, from: number, to: number, buckets: number): StatesOverTime {
   const end = Math.max(to, from + 1);
@@ -28,17 +28,22 @@ export function statesOverTime(db: Database.Database, runId: string, from: numbe
     }
     return i;
   };
-  const current = new Map<number, number>();
   let transitions = 0;
-  const rows = db.prepare('SELECT task_id, state, time FROM status WHERE run_id = ? ORDER BY seq').raw().iterate(runId) as IterableIterator<[number, string, number]>;
+  let task = -1;
+  let previous: number | undefined;
+  const rows = db.prepare('SELECT task_id, state, time FROM status WHERE run_id = ? ORDER BY task_id, seq').raw().iterate(runId) as IterableIterator<[number, string, number]>;
   for (const [taskId, state, time] of rows) {
     transitions++;
+    if (taskId !== task) {
+      task = taskId;
+      previous = undefined;
+    }
     const next = indexOf(state);
-    const previous = current.get(taskId);
-    current.set(taskId, next);
+    const left = previous;
+    previous = next;
     if (time > end) continue;
     const bucket = time < from ? 0 : Math.min(n, 1 + Math.floor((time - from) / bucketMs));
-    if (previous !== undefined) deltas[previous]![bucket]!--;
+    if (left !== undefined) deltas[left]![bucket]!--;
     deltas[next]![bucket]!++;
   }
   const times = Array.from({ length: n }, (_, i) => Math.min(end, from + (i + 1) * bucketMs));

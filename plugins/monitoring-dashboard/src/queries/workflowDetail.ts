@@ -1,70 +1,61 @@
 import type Database from 'better-sqlite3';
 import type { AppSummary, BlockSummary, WorkflowDetail } from '../api/types.js';
 import { taskCounts } from './taskCounts.js';
+import { chartSpan, type RunActivity } from './runActivity.js';
 import { getWorkflow } from './workflows.js';
 
 /**
- * The time span the charts show: from the run's first task state change to its latest one (the
- * DataFlowKernel's start-up and shutdown are left out); a run without tasks spans its own start
- * and end.
- */
-export function runSpan(db: Database.Database, runId: string): { from: number; to: number } | undefined {
-  const row = db.prepare('SELECT time_began, time_completed FROM workflow WHERE run_id = ?').get(runId) as { time_began: number; time_completed: number | null } | undefined;
-  if (!row) return undefined;
-  const [first, last] = db.prepare('SELECT min(time), max(time) FROM status WHERE run_id = ?').raw().get(runId) as [number | null, number | null];
-  if (first === null || last === null) return { from: row.time_began, to: Math.max(row.time_began + 1, row.time_completed ?? row.time_began) };
-  return { from: first, to: Math.max(first + 1, last) };
-}
-
-/**
  * One workflow with its summaries by app, executor and block, or undefined for an unknown run.
- * Each part is one grouped query over an index of the run's rows.
+ * The apps, executors and retried tasks come from one grouped pass over the run's tasks, the
+ * run times and failed tries from one pass over its tries.
  */
-export function workflowDetail(db: Database.Database, runId: string): WorkflowDetail | undefined {
-  const workflow = getWorkflow(db, runId);
-  const span = runSpan(db, runId);
-  if (!workflow || !span) return undefined;
+export function workflowDetail(db: Database.Database, runId: string, activity: RunActivity | undefined): WorkflowDetail | undefined {
+  const workflow = getWorkflow(db, runId, activity);
+  if (!workflow || !activity) return undefined;
+  interface AppAcc { kind: string | null; counts: Map<string, number>; seconds: number; maxSeconds: number; finished: number }
+  const apps = new Map<string, AppAcc>();
+  const executors = new Map<string, number>();
+  let retriedTasks = 0;
+  // GROUP BY on expressions (+app_name) makes SQLite scan the table in key order and group in a
+  // temporary b-tree, instead of walking the app_name index and looking up every row.
+  const groups = db.prepare(`
+    SELECT +app_name, max(app_kind), +executor, state, count(*), sum(tries > 1),
+           coalesce(sum(time_completed - time_submitted), 0), max(time_completed - time_submitted), count(time_completed)
+    FROM task WHERE run_id = ? GROUP BY +app_name, +executor, state`).raw().all(runId) as [string, string | null, string, string, number, number, number, number | null, number][];
+  for (const [app, kind, executor, state, n, retried, ms, maxMs, finished] of groups) {
+    let a = apps.get(app);
+    if (!a) apps.set(app, (a = { kind, counts: new Map(), seconds: 0, maxSeconds: 0, finished: 0 }));
+    a.kind ??= kind;
+    a.counts.set(state, (a.counts.get(state) ?? 0) + n);
+    a.seconds += ms / 1000;
+    a.maxSeconds = Math.max(a.maxSeconds, (maxMs ?? 0) / 1000);
+    a.finished += finished;
+    executors.set(executor, (executors.get(executor) ?? 0) + n);
+    retriedTasks += retried;
+  }
+  const tries = new Map((db.prepare(`
+    SELECT t.app_name, avg(coalesce(r.time_ended, r.time_returned) - r.time_started) / 1000.0, sum(r.error IS NOT NULL), count(*)
+    FROM try r JOIN task t ON t.run_id = r.run_id AND t.task_id = r.task_id
+    WHERE r.run_id = ? GROUP BY t.app_name`).raw().all(runId) as [string, number | null, number, number][])
+    .map(([app, meanRun, failed, total]) => [app, { meanRun, failed, total }]));
+  const appSummaries: AppSummary[] = [...apps.entries()].map(([app, a]) => ({
+    app, kind: a.kind, tasks: taskCounts(a.counts),
+    meanSeconds: a.finished > 0 ? a.seconds / a.finished : null, maxSeconds: a.finished > 0 ? a.maxSeconds : null,
+    meanRunSeconds: tries.get(app)?.meanRun ?? null, failedTries: tries.get(app)?.failed ?? 0,
+  })).sort((x, y) => y.tasks.total - x.tasks.total || x.app.localeCompare(y.app));
+  let totalTries = 0;
+  let failedTries = 0;
+  for (const t of tries.values()) {
+    totalTries += t.total;
+    failedTries += t.failed;
+  }
   return {
-    workflow, span, apps: appSummaries(db, runId), executors: executorCounts(db, runId), blocks: blockSummaries(db, runId),
-    tries: tryCounts(db, runId),
+    workflow, span: chartSpan(activity), apps: appSummaries,
+    executors: [...executors.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([executor, tasks]) => ({ executor, tasks })),
+    blocks: blockSummaries(db, runId),
+    tries: { total: totalTries, failed: failedTries, retriedTasks },
     hasResources: db.prepare('SELECT 1 FROM resource WHERE run_id = ? AND task_id IS NOT NULL LIMIT 1').get(runId) !== undefined,
   };
-}
-
-function appSummaries(db: Database.Database, runId: string): AppSummary[] {
-  const states = new Map<string, { kind: string | null; counts: [string, number][] }>();
-  const rows = db.prepare('SELECT app_name, max(app_kind), state, count(*) FROM task WHERE run_id = ? GROUP BY app_name, state').raw().all(runId) as [string, string | null, string, number][];
-  for (const [app, kind, state, n] of rows) {
-    let entry = states.get(app);
-    if (!entry) states.set(app, (entry = { kind, counts: [] }));
-    entry.kind ??= kind;
-    entry.counts.push([state, n]);
-  }
-  const durations = new Map((db.prepare(`
-    SELECT app_name, avg(time_completed - time_submitted) / 1000.0, max(time_completed - time_submitted) / 1000.0
-    FROM task WHERE run_id = ? AND time_completed IS NOT NULL GROUP BY app_name`).raw().all(runId) as [string, number, number][])
-    .map(([app, mean, max]) => [app, { mean, max }]));
-  const tries = new Map((db.prepare(`
-    SELECT t.app_name, avg(coalesce(r.time_ended, r.time_returned) - r.time_started) / 1000.0, sum(r.error IS NOT NULL)
-    FROM try r JOIN task t ON t.run_id = r.run_id AND t.task_id = r.task_id
-    WHERE r.run_id = ? GROUP BY t.app_name`).raw().all(runId) as [string, number | null, number][])
-    .map(([app, meanRun, failed]) => [app, { meanRun, failed }]));
-  return [...states.entries()].map(([app, { kind, counts }]) => ({
-    app, kind, tasks: taskCounts(counts),
-    meanSeconds: durations.get(app)?.mean ?? null, maxSeconds: durations.get(app)?.max ?? null,
-    meanRunSeconds: tries.get(app)?.meanRun ?? null, failedTries: tries.get(app)?.failed ?? 0,
-  })).sort((a, b) => b.tasks.total - a.tasks.total || a.app.localeCompare(b.app));
-}
-
-function executorCounts(db: Database.Database, runId: string): { executor: string; tasks: number }[] {
-  return (db.prepare('SELECT executor, count(*) FROM task WHERE run_id = ? GROUP BY executor ORDER BY executor').raw().all(runId) as [string, number][])
-    .map(([executor, tasks]) => ({ executor, tasks }));
-}
-
-function tryCounts(db: Database.Database, runId: string): WorkflowDetail['tries'] {
-  const [total, failed] = db.prepare('SELECT count(*), coalesce(sum(error IS NOT NULL), 0) FROM try WHERE run_id = ?').raw().get(runId) as [number, number];
-  const retriedTasks = db.prepare('SELECT count(*) FROM task WHERE run_id = ? AND tries > 1').pluck().get(runId) as number;
-  return { total, failed, retriedTasks };
 }
 
 /**

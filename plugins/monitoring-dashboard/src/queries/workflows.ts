@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { WorkflowListItem } from '../api/types.js';
+import type { RunActivity } from './runActivity.js';
 import { taskCounts } from './taskCounts.js';
 
 /** A row of the workflow table as the queries below select it. */
@@ -10,40 +11,38 @@ interface WorkflowRow {
 
 const WORKFLOW_COLUMNS = 'run_id, name, user, host, run_dir, core_version, config, time_began, time_completed, status';
 
-function item(row: WorkflowRow, counts: [string, number][], lastActivity: number | null): WorkflowListItem {
+function item(row: WorkflowRow, counts: [string, number][], activity: RunActivity | undefined): WorkflowListItem {
   return {
     runId: row.run_id, name: row.name, user: row.user, host: row.host, runDir: row.run_dir, coreVersion: row.core_version,
-    began: row.time_began, completed: row.time_completed, status: row.status, lastActivity, tasks: taskCounts(counts),
+    began: row.time_began, completed: row.time_completed, status: row.status, lastActivity: activity?.last ?? null, tasks: taskCounts(counts),
   };
 }
 
 /**
- * Every workflow run with its task counts, newest first. One pass over the `task_state` index
- * counts the tasks of every run.
+ * Every workflow run with its task counts, newest first: one grouped pass over the `task` table
+ * counts the tasks of every run. `activity` gives each run's latest activity (cached by the reader).
  */
-export function listWorkflows(db: Database.Database): WorkflowListItem[] {
+export function listWorkflows(db: Database.Database, activity: (runId: string) => RunActivity | undefined): WorkflowListItem[] {
   const rows = db.prepare(`SELECT ${WORKFLOW_COLUMNS} FROM workflow ORDER BY time_began DESC, run_id`).all() as WorkflowRow[];
   const counts = new Map<string, [string, number][]>();
-  for (const c of db.prepare('SELECT run_id, state, count(*) AS n FROM task GROUP BY run_id, state').all() as { run_id: string; state: string; n: number }[]) {
-    let list = counts.get(c.run_id);
-    if (!list) counts.set(c.run_id, (list = []));
-    list.push([c.state, c.n]);
+  for (const [runId, state, n] of db.prepare('SELECT run_id, state, count(*) FROM task GROUP BY run_id, state').raw().all() as [string, string, number][]) {
+    let list = counts.get(runId);
+    if (!list) counts.set(runId, (list = []));
+    list.push([state, n]);
   }
-  const latest = db.prepare('SELECT max(time) FROM status WHERE run_id = ?').pluck();
-  return rows.map((row) => item(row, counts.get(row.run_id) ?? [], (latest.get(row.run_id) as number | null) ?? null));
+  return rows.map((row) => item(row, counts.get(row.run_id) ?? [], activity(row.run_id)));
 }
 
 /** One workflow run with its config, or undefined when the database has no such run. */
-export function getWorkflow(db: Database.Database, runId: string): (WorkflowListItem & { config: unknown }) | undefined {
+export function getWorkflow(db: Database.Database, runId: string, activity: RunActivity | undefined): (WorkflowListItem & { config: unknown }) | undefined {
   const row = db.prepare(`SELECT ${WORKFLOW_COLUMNS} FROM workflow WHERE run_id = ?`).get(runId) as WorkflowRow | undefined;
   if (!row) return undefined;
   const counts = db.prepare('SELECT state, count(*) FROM task WHERE run_id = ? GROUP BY state').raw().all(runId) as [string, number][];
-  const lastActivity = (db.prepare('SELECT max(time) FROM status WHERE run_id = ?').pluck().get(runId) as number | null) ?? null;
   let config: unknown = null;
   try {
     config = JSON.parse(row.config);
   } catch {
     config = row.config;
   }
-  return { ...item(row, counts, lastActivity), config };
+  return { ...item(row, counts, activity), config };
 }

@@ -61,6 +61,8 @@ export class DashboardServer {
   private readonly version: string;
   private host = '127.0.0.1';
   private closed = false;
+  private warmTimer: NodeJS.Immediate | undefined;
+  private warmDone: (() => void) | undefined;
 
   constructor(reader: MonitoringReader, options: { version: string }) {
     this.reader = reader;
@@ -96,6 +98,39 @@ export class DashboardServer {
     });
   }
 
+  /**
+   * Compute the newest run's heavy answers ahead of the first request, one step per turn of the
+   * event loop so that requests arriving meanwhile are served between steps. Resolves when done
+   * (or when the server is closed); a failing step is left for the request that needs it to report.
+   */
+  warmUp(): Promise<void> {
+    return new Promise((resolve) => {
+      this.warmDone = resolve;
+      let steps: (() => void)[];
+      try {
+        steps = this.reader.warmUpSteps();
+      } catch {
+        resolve();
+        return;
+      }
+      const next = (): void => {
+        const step = steps.shift();
+        if (!step || this.closed) {
+          this.warmTimer = undefined;
+          resolve();
+          return;
+        }
+        try {
+          step();
+        } catch {
+          // The request that needs this answer reports the error.
+        }
+        this.warmTimer = setImmediate(next);
+      };
+      this.warmTimer = setImmediate(next);
+    });
+  }
+
   /** The URL of the dashboard (for an any-address listener, through 127.0.0.1). */
   get url(): string {
     const address = this.server.address() as AddressInfo | null;
@@ -113,6 +148,8 @@ export class DashboardServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.warmTimer) clearImmediate(this.warmTimer);
+    this.warmDone?.();
     await new Promise<void>((resolve) => {
       if (!this.server.listening) {
         resolve();

@@ -31,7 +31,7 @@ export const api = {
   info: () => get<DatabaseInfo>('info'),
   workflows: () => get<WorkflowList>('workflows'),
   workflow: (runId: string) => get<WorkflowDetail>(run(runId)),
-  states: (runId: string, buckets: number) => get<StatesOverTime>(`${run(runId)}/states`, { buckets }),
+  states: (runId: string) => get<StatesOverTime>(`${run(runId)}/states`),
   timeline: (runId: string, params: { from?: number; to?: number }, signal?: AbortSignal) =>
     get<Timeline>(`${run(runId)}/timeline`, { from: params.from === undefined ? undefined : Math.floor(params.from), to: params.to === undefined ? undefined : Math.ceil(params.to) }, signal),
   tasks: (runId: string, params: Record<string, string | number | undefined>, signal?: AbortSignal) => get<TaskPage>(`${run(runId)}/tasks`, params, signal),

@@ -104,19 +104,30 @@ export class TimelineChart {
         const start = rapi.coord([rapi.value(1), laneIndex]);
         const end = rapi.coord([rapi.value(2), laneIndex]);
         x0 = start[0];
-        x1 = end[0];
+        // Cells overlap by a fraction of a pixel, so that rounding leaves no hairline gaps.
+        x1 = end[0] + 0.6;
         y = start[1] - usable / 2;
         height = usable;
-        const v = rapi.value(3) / maxCell;
-        fill = rapi.value(4) > 0 ? `rgba(239, 68, 68, ${0.35 + 0.65 * v})` : `rgba(37, 99, 235, ${0.12 + 0.88 * v})`;
+        fill = `rgba(37, 99, 235, ${0.12 + 0.88 * (rapi.value(3) / maxCell)})`;
       }
       const shape = echarts.graphic.clipRectByRect(
         { x: x0, y, width: Math.max(data.mode === 'tries' ? 1.5 : 1, x1 - x0), height },
         { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height },
       );
       // A hairline of white between bars that touch, so consecutive tries in a sub-row stay apart.
-      const separate = data.mode === 'tries' && shape !== undefined && shape.width > 4 && height > 3;
-      return shape ? { type: 'rect', shape, style: separate ? { fill, stroke: '#ffffff', lineWidth: 1 } : { fill } } : null;
+      if (!shape) return null;
+      if (data.mode === 'tries') {
+        const separate = shape.width > 4 && height > 3;
+        return { type: 'rect', shape, style: separate ? { fill, stroke: '#ffffff', lineWidth: 1 } : { fill } };
+      }
+      const failed = rapi.value(4);
+      if (failed === 0) return { type: 'rect', shape, style: { fill } };
+      // Failures: a red band along the top of the cell, stronger the more tries failed in it.
+      const strip = { ...shape, height: Math.max(2, shape.height * 0.22) };
+      return { type: 'group', children: [
+        { type: 'rect', shape, style: { fill } },
+        { type: 'rect', shape: strip, style: { fill: `rgba(220, 38, 38, ${Math.min(1, 0.45 + 0.15 * failed)})` } },
+      ] };
     };
     // Density cells become [lane, start, end, mean, failed], so that both modes put times on x.
     const items = data.mode === 'tries'
@@ -158,6 +169,7 @@ export class TimelineChart {
     this.el.dataset.mode = data.mode;
     this.el.dataset.total = String(data.total);
     this.el.dataset.items = String(items.length);
+    this.el.dataset.slots = JSON.stringify(lanes.map((l) => l.slots));
     this.describe(data);
   }
 
@@ -174,7 +186,7 @@ export class TimelineChart {
       append(this.legend, [
         h('span', {}, h('i', { style: 'background:rgba(37,99,235,.25)' }), 'few running'),
         h('span', {}, h('i', { style: 'background:rgba(37,99,235,1)' }), 'many running'),
-        h('span', {}, h('i', { style: `background:${FAILED_COLOR}` }), 'with failures'),
+        h('span', {}, h('i', { style: `background:${FAILED_COLOR}` }), 'tries failed (top band)'),
       ]);
     }
   }

@@ -103,7 +103,7 @@ export class WorkflowPage {
   }
 
   private async loadStates(): Promise<void> {
-    const states = await api.states(this.runId, Math.max(60, Math.min(600, Math.floor(this.statesEl.clientWidth / 2) || 300)));
+    const states = await api.states(this.runId);
     this.statesChart = renderStatesChart(this.statesEl, states, this.statesChart);
     this.statesEl.dataset.transitions = String(states.transitions);
     const last = Object.fromEntries(states.series.map((s) => [s.state, s.counts[s.counts.length - 1] ?? 0]));
