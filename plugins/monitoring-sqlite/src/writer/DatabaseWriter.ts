@@ -49,7 +49,15 @@ interface TryChange {
 export interface DatabaseWriterOptions {
   /** How long a write waits for another process's lock on the same file, in ms. Default 10 000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * How long changes to `task` and `try` rows may wait to be merged with later ones, in ms
+   * (`status` and every other table are written at once). Default 250.
+   */
+  readonly mergeWindowMs?: number;
 }
+
+/** Tasks and tries with changes waiting, at most, before they are written whatever the window. */
+const MAX_WAITING = 50_000;
 
 /**
  * Applies monitoring records to the SQLite database: the only code that writes it. It runs in the
@@ -65,6 +73,12 @@ export class DatabaseWriter {
   private readonly db: SqliteDatabase;
   private readonly statements: ReturnType<DatabaseWriter['prepare']>;
   private readonly transaction: Transaction<(records: readonly MonitoringRecord[]) => void>;
+  private readonly writeWaiting: Transaction<() => void>;
+  private readonly mergeWindowMs: number;
+  /** Changes to task and try rows not written yet (merged with later ones of the same row). */
+  private tasks = new Map<string, TaskChange>();
+  private tries = new Map<string, TryChange>();
+  private lastWritten = Date.now();
 
   constructor(readonly path: string, options: DatabaseWriterOptions = {}) {
     try {
@@ -94,7 +108,12 @@ export class DatabaseWriter {
       });
     }
     this.statements = this.prepare();
-    this.transaction = this.db.transaction((records: readonly MonitoringRecord[]) => this.applyBatch(records));
+    this.mergeWindowMs = options.mergeWindowMs ?? 250;
+    this.transaction = this.db.transaction((records: readonly MonitoringRecord[]) => {
+      this.applyBatch(records);
+      if (Date.now() - this.lastWritten >= this.mergeWindowMs || this.tasks.size + this.tries.size > MAX_WAITING) this.writeMerged();
+    });
+    this.writeWaiting = this.db.transaction(() => this.writeMerged());
   }
 
   /** Write a batch in one transaction. */
@@ -104,9 +123,15 @@ export class DatabaseWriter {
     this.written += records.length;
   }
 
-  /** Checkpoint the WAL into the main file and close. */
+  /** Write the task and try changes still waiting to be merged (before reading, and at the end). */
+  flush(): void {
+    if (this.tasks.size > 0 || this.tries.size > 0) this.writeWaiting.immediate();
+  }
+
+  /** Write what waits, checkpoint the WAL into the main file and close. */
   close(): void {
     if (!this.db.open) return;
+    this.flush();
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
@@ -181,8 +206,8 @@ export class DatabaseWriter {
    */
   private applyBatch(records: readonly MonitoringRecord[]): void {
     const s = this.statements;
-    const tasks = new Map<string, TaskChange>();
-    const tries = new Map<string, TryChange>();
+    const tasks = this.tasks;
+    const tries = this.tries;
     const taskOf = (runId: string, taskId: number, executor: string): TaskChange => {
       const key = `${runId}\u0000${taskId}`;
       let change = tasks.get(key);
@@ -274,6 +299,20 @@ export class DatabaseWriter {
       }
     }
     for (let i = 0; i < statusRows.length; i += 8) s.status.run(statusRows.slice(i, i + 8));
+  }
+
+  /**
+   * Write the merged task and try changes. A short task's records usually span a few batches
+   * (submitted, launched, ended): merged over the window, its row is written once or twice
+   * instead of four times.
+   */
+  private writeMerged(): void {
+    const s = this.statements;
+    const tasks = this.tasks;
+    const tries = this.tries;
+    this.tasks = new Map();
+    this.tries = new Map();
+    this.lastWritten = Date.now();
     for (const c of tasks.values()) {
       const final = FINAL.has(c.state) ? 1 : 0;
       const failed = FAILED.has(c.state) ? 1 : 0;

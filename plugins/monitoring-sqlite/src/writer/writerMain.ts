@@ -17,6 +17,8 @@ const settings = workerData as WriterSettings;
 const port = parentPort!;
 /** Records per transaction; between transactions the thread answers UDP and messages. */
 const MAX_BATCH = 20_000;
+/** How long task and try changes may wait to be merged with later ones (status rows never wait). */
+const MERGE_WINDOW_MS = 250;
 
 let writer: DatabaseWriter;
 let udp: UdpReceiver | undefined;
@@ -25,6 +27,7 @@ const pending: MonitoringRecord[][] = [];
 let flushScheduled = false;
 let spoolTimer: NodeJS.Timeout | undefined;
 let sampleTimer: NodeJS.Timeout | undefined;
+let mergeTimer: NodeJS.Timeout | undefined;
 let failed = false;
 
 function post(message: FromWriter): void {
@@ -62,15 +65,7 @@ function flushSome(): void {
   try {
     writer.write(batch);
   } catch (error) {
-    // Disk full, file removed, a lock held past the busy timeout: say so once, keep going (the
-    // next batches may succeed); the hub reports it again when it stops.
-    if (!failed) {
-      failed = true;
-      post({ t: 'error', fatal: false, error: plain(new MonitoringError(MonitoringErrorCodes.Writer,
-        `writing ${batch.length} monitoring records to ${settings.database} failed: ${(error as Error).message}`, {
-          hint: 'check free disk space and that nothing else holds a write lock on the database for long',
-        })) });
-    }
+    report(error, `${batch.length} monitoring records`);
   }
   if (pending.length > 0 && !flushScheduled) {
     flushScheduled = true;
@@ -81,6 +76,27 @@ function flushSome(): void {
 function flushAll(): void {
   spool?.scan();
   while (pending.length > 0) flushSome();
+  writeWaiting();
+}
+
+/** Write the task and try changes the writer holds back to merge them (at most a window old). */
+function writeWaiting(): void {
+  try {
+    writer.flush();
+  } catch (error) {
+    report(error, 'the latest task and try changes');
+  }
+}
+
+function report(error: unknown, what: string): void {
+  // Disk full, file removed, a lock held past the busy timeout: say so once, keep going (the
+  // next batches may succeed); the hub reports it again when it stops.
+  if (failed) return;
+  failed = true;
+  post({ t: 'error', fatal: false, error: plain(new MonitoringError(MonitoringErrorCodes.Writer,
+    `writing ${what} to ${settings.database} failed: ${(error as Error).message}`, {
+      hint: 'check free disk space and that nothing else holds a write lock on the database for long',
+    })) });
 }
 
 function startSampling(): void {
@@ -100,6 +116,7 @@ function startSampling(): void {
 async function stop(): Promise<void> {
   if (sampleTimer) clearInterval(sampleTimer);
   if (spoolTimer) clearInterval(spoolTimer);
+  if (mergeTimer) clearInterval(mergeTimer);
   if (udp) await udp.close();
   flushAll();
   const rejected = (udp?.rejected ?? 0) + (spool?.rejected ?? 0);
@@ -123,7 +140,7 @@ port.on('message', (message: ToWriter) => {
 });
 
 async function boot(): Promise<void> {
-  writer = new DatabaseWriter(settings.database, { busyTimeoutMs: settings.busyTimeoutMs });
+  writer = new DatabaseWriter(settings.database, { busyTimeoutMs: settings.busyTimeoutMs, mergeWindowMs: MERGE_WINDOW_MS });
   let udpPort: number | undefined;
   if (settings.udp) {
     udp = new UdpReceiver(settings.udp.address, settings.udp.port, accept, (m) => post({ t: 'warning', message: m }));
@@ -134,6 +151,7 @@ async function boot(): Promise<void> {
     spoolTimer = setInterval(() => spool!.scan(), settings.spool.pollMs);
   }
   startSampling();
+  mergeTimer = setInterval(writeWaiting, MERGE_WINDOW_MS);
   post({ t: 'ready', ...(udpPort === undefined ? {} : { udpPort }) });
 }
 
