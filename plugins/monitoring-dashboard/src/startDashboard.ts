@@ -25,7 +25,15 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-/** This package's version, shown in the UI and by `/api/info`. */
+/**
+ * This package's version, shown in the UI and by `/api/info`.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * console.log(`dashboard ${DASHBOARD_VERSION}`);
+ * ```
+ */
 export const DASHBOARD_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**

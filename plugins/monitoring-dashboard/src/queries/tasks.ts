@@ -4,6 +4,12 @@ import { FAILED_STATES } from './taskCounts.js';
 
 /**
  * Filters, order and page of the task table (`GET /api/workflows/:runId/tasks`).
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const query: TaskQuery = { failures: 'failed', sort: 'duration', order: 'desc', offset: 0, limit: 50 };
+ * ```
  */
 export interface TaskQuery {
   /** Only tasks whose latest state is one of these. */
@@ -24,10 +30,22 @@ export interface TaskQuery {
   readonly limit: number;
 }
 
-/** Columns the task table can sort by. */
+/**
+ * Columns the task table can sort by.
+ *
+ * @since 0.1.0
+ */
 export type TaskSort = 'id' | 'app' | 'state' | 'tries' | 'submitted' | 'completed' | 'duration';
 
-/** Every {@link TaskSort}. */
+/**
+ * Every {@link TaskSort}.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * TASK_SORTS.includes('duration'); // true
+ * ```
+ */
 export const TASK_SORTS: readonly TaskSort[] = ['id', 'app', 'state', 'tries', 'submitted', 'completed', 'duration'];
 
 const SORT_SQL: Record<TaskSort, string> = {

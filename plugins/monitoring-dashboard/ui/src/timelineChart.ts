@@ -117,8 +117,10 @@ export class TimelineChart {
       // A hairline of white between bars that touch, so consecutive tries in a sub-row stay apart.
       if (!shape) return null;
       if (data.mode === 'tries') {
-        const separate = shape.width > 4 && height > 3;
-        return { type: 'rect', shape, style: separate ? { fill, stroke: '#ffffff', lineWidth: 1 } : { fill } };
+        // Keep touching bars apart: an outline when rows are tall enough, else a pixel's gap.
+        if (shape.width > 4 && height > 3) return { type: 'rect', shape, style: { fill, stroke: '#ffffff', lineWidth: 1 } };
+        const gap = shape.width > 3 ? { ...shape, width: shape.width - 1 } : shape;
+        return { type: 'rect', shape: gap, style: { fill } };
       }
       const failed = rapi.value(4);
       if (failed === 0) return { type: 'rect', shape, style: { fill } };
