@@ -9,7 +9,7 @@ import { shellQuote } from './shellQuote.js';
  * Starts each copy with its own `srun`, so that each gets its own share of the allocation and
  * can launch MPI applications in it, as Parsl's `SrunMPILauncher`. With more copies than nodes,
  * each copy's step gets `NODES × CORES / copies` tasks (`srun --ntasks <share>`); otherwise each
- * gets `NODES / copies` whole nodes (`srun --exclusive --nodes <share>`). As in Parsl, the command
+ * gets `NODES / copies` whole nodes, one task on each (`srun --exclusive --nodes <share> --ntasks <share>`). As in Parsl, the command
  * runs once per task of its step. Every step has `PARSL_LAUNCHER_RANK` (the copy's index) and
  * `PARSL_LAUNCHER_SIZE`; the launcher waits for all steps and ends with the status of the first
  * that failed.
@@ -55,7 +55,9 @@ export class SrunMPILauncher implements Launcher {
       ...step('srun --ntasks "$_parsl_share"'),
       'else',
       `  _parsl_share=$((NODES / ${copies}))`,
-      ...step('srun --exclusive --nodes "$_parsl_share"'),
+      // --ntasks too: inside a batch job srun would otherwise take the job's SLURM_NTASKS, which a
+      // share of the nodes cannot hold ("More processors requested than permitted").
+      ...step('srun --exclusive --nodes "$_parsl_share" --ntasks "$_parsl_share"'),
       'fi',
       ...waitForCopies(this.debug, 'SrunMPILauncher', true, copies),
     ].join('\n');

@@ -26,6 +26,7 @@ export class SlurmCommandError extends ParslError {
   /** What it printed on stdout. */
   readonly stdout: string;
 
+  /** @internal Built by the provider from a command's result. */
   constructor(code: ErrorCode, what: string, result: CommandResult, hint: string) {
     super(code, `${what}: ${outcome(result)}\n  command: ${result.commandLine}${printed(result)}`, {
       hint, ...(result.spawnError ? { cause: result.spawnError } : {}),

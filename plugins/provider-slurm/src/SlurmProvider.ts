@@ -419,7 +419,12 @@ export class SlurmProvider implements ExecutionProvider {
     }
     const refused = new Set<string>();
     for (const [cluster, list] of byCluster) {
-      for (const id of await this.#scancel(list.map((ref) => ref.id), cluster)) refused.add(formatJobRef({ id, ...(cluster ? { cluster } : {}) }));
+      for (const id of await this.#scancel(list.map((ref) => ref.id), cluster)) {
+        const jobId = formatJobRef({ id, ...(cluster ? { cluster } : {}) });
+        refused.add(jobId);
+        const job = this.#jobs.get(jobId);
+        if (job) job.cancelledByUs = false;
+      }
     }
     return refs.map((ref) => ref !== undefined && !refused.has(formatJobRef(ref)));
   }
