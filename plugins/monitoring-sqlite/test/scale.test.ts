@@ -4,7 +4,7 @@
  * written to test-results/monitoring-throughput.json).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,12 +21,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const noop = app((i: number) => i, { name: 'noop' });
 
 /** Run TASKS no-op tasks; returns tasks per second (submit to last result) and the cleanup time. */
-async function run(monitoring: Monitoring | undefined): Promise<{ runId: string; tasksPerSecond: number; cleanupMs: number }> {
+async function run(monitoring: Monitoring | undefined): Promise<{ runId: string; tasksPerSecond: number; tasksPerSecondToLastRecord: number; cleanupMs: number; cpuSeconds: number }> {
   const dfk = await loadConfig({
     runDir: join(dir, 'runinfo'), executors: [new ThreadPoolExecutor({ label: 'threads', maxThreads: 2 })],
     ...(monitoring ? { monitoring } : {}),
   });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const futures = new Array<Promise<number>>(TASKS);
   for (let i = 0; i < TASKS; i++) futures[i] = noop(i);
   const results = await Promise.all(futures);
@@ -35,7 +36,12 @@ async function run(monitoring: Monitoring | undefined): Promise<{ runId: string;
   const cleanupStarted = performance.now();
   const runId = dfk.runId;
   await dfk.cleanup();
-  return { runId, tasksPerSecond: TASKS / (elapsed / 1000), cleanupMs: performance.now() - cleanupStarted };
+  const used = process.cpuUsage(cpu);
+  const total = performance.now() - started;
+  return {
+    runId, tasksPerSecond: TASKS / (elapsed / 1000), tasksPerSecondToLastRecord: TASKS / (total / 1000), cleanupMs: performance.now() - cleanupStarted,
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
 }
 
 describe('100,000 tasks', () => {
@@ -64,7 +70,11 @@ describe('100,000 tasks', () => {
     const figures = {
       tasks: TASKS, executor: 'executor-threads (2 threads)',
       tasksPerSecondWithout: Math.round(without.tasksPerSecond), tasksPerSecondWith: Math.round(withHub.tasksPerSecond),
+      tasksPerSecondWithToLastRecordWritten: Math.round(withHub.tasksPerSecondToLastRecord),
       overheadPercent: Math.round((1 - withHub.tasksPerSecond / without.tasksPerSecond) * 1000) / 10,
+      // CPU of the whole process (every thread): independent of what else the machine runs.
+      cpuMicrosecondsPerTaskWithout: Math.round(without.cpuSeconds / TASKS * 1e6), cpuMicrosecondsPerTaskWith: Math.round(withHub.cpuSeconds / TASKS * 1e6),
+      loadAverage: loadavg()[0],
       recordsWritten: written, cleanupMsWith: Math.round(withHub.cleanupMs), cleanupMsWithout: Math.round(without.cleanupMs),
     };
     console.log('monitoring throughput', figures);

@@ -58,6 +58,10 @@ export interface DatabaseWriterOptions {
 
 /** Tasks and tries with changes waiting, at most, before they are written whatever the window. */
 const MAX_WAITING = 50_000;
+/** Longest a task or try change waits, even while the writer is behind, in ms. */
+const MAX_WAIT_MS = 2000;
+/** Tries per task told apart by number in the merge maps (more, rarer, by string). */
+const TRY_KEYS = 4096;
 
 /**
  * Applies monitoring records to the SQLite database: the only code that writes it. It runs in the
@@ -72,12 +76,13 @@ export class DatabaseWriter {
   written = 0;
   private readonly db: SqliteDatabase;
   private readonly statements: ReturnType<DatabaseWriter['prepare']>;
-  private readonly transaction: Transaction<(records: readonly MonitoringRecord[]) => void>;
+  private readonly transaction: Transaction<(records: readonly MonitoringRecord[], backlog: boolean) => void>;
   private readonly writeWaiting: Transaction<() => void>;
   private readonly mergeWindowMs: number;
   /** Changes to task and try rows not written yet (merged with later ones of the same row). */
-  private tasks = new Map<string, TaskChange>();
-  private tries = new Map<string, TryChange>();
+  private tasks = new Map<string, Map<number, TaskChange>>();
+  private tries = new Map<string, Map<number | string, TryChange>>();
+  private waiting = 0;
   private lastWritten = Date.now();
 
   constructor(readonly path: string, options: DatabaseWriterOptions = {}) {
@@ -109,23 +114,25 @@ export class DatabaseWriter {
     }
     this.statements = this.prepare();
     this.mergeWindowMs = options.mergeWindowMs ?? 250;
-    this.transaction = this.db.transaction((records: readonly MonitoringRecord[]) => {
+    this.transaction = this.db.transaction((records: readonly MonitoringRecord[], backlog: boolean) => {
       this.applyBatch(records);
-      if (Date.now() - this.lastWritten >= this.mergeWindowMs || this.tasks.size + this.tries.size > MAX_WAITING) this.writeMerged();
+      // Behind (more batches queued), keep merging longer: a burst's rows are then written once.
+      const age = Date.now() - this.lastWritten;
+      if ((age >= this.mergeWindowMs && !backlog) || age >= MAX_WAIT_MS || this.waiting > MAX_WAITING) this.writeMerged();
     });
     this.writeWaiting = this.db.transaction(() => this.writeMerged());
   }
 
-  /** Write a batch in one transaction. */
-  write(records: readonly MonitoringRecord[]): void {
+  /** Write a batch in one transaction; `backlog`: more batches are queued behind it. */
+  write(records: readonly MonitoringRecord[], backlog = false): void {
     if (records.length === 0) return;
-    this.transaction.immediate(records);
+    this.transaction.immediate(records, backlog);
     this.written += records.length;
   }
 
   /** Write the task and try changes still waiting to be merged (before reading, and at the end). */
   flush(): void {
-    if (this.tasks.size > 0 || this.tries.size > 0) this.writeWaiting.immediate();
+    if (this.waiting > 0) this.writeWaiting.immediate();
   }
 
   /** Write what waits, checkpoint the WAL into the main file and close. */
@@ -208,23 +215,38 @@ export class DatabaseWriter {
     const s = this.statements;
     const tasks = this.tasks;
     const tries = this.tries;
+    // Maps per run, keyed by number: string keys per record cost more than the SQL they save.
+    let lastRun = '';
+    let runTasks: Map<number, TaskChange> | undefined;
+    let runTries: Map<number | string, TryChange> | undefined;
+    const useRun = (runId: string): void => {
+      if (runId === lastRun && runTasks) return;
+      lastRun = runId;
+      runTasks = tasks.get(runId) ?? new Map();
+      tasks.set(runId, runTasks);
+      runTries = tries.get(runId) ?? new Map();
+      tries.set(runId, runTries);
+    };
     const taskOf = (runId: string, taskId: number, executor: string): TaskChange => {
-      const key = `${runId}\u0000${taskId}`;
-      let change = tasks.get(key);
+      useRun(runId);
+      let change = runTasks!.get(taskId);
       if (!change) {
         change = { runId, taskId, executor, seq: -1, state: 'unsched', time: 0, error: null, tries: 0, fnHash: null, record: undefined };
-        tasks.set(key, change);
+        runTasks!.set(taskId, change);
+        this.waiting++;
       }
       return change;
     };
     const statusRows: unknown[] = [];
     const statusWidth = 8 * STATUS_ROWS_PER_STATEMENT;
     const tryOf = (runId: string, taskId: number, tryId: number, executor: string): TryChange => {
-      const key = `${runId}\u0000${taskId}\u0000${tryId}`;
-      let change = tries.get(key);
+      useRun(runId);
+      const key = tryId < TRY_KEYS ? taskId * TRY_KEYS + tryId : `${taskId}:${tryId}`;
+      let change = runTries!.get(key);
       if (!change) {
         change = { runId, taskId, tryId, executor, create: false, launched: null, started: null, ended: null, returned: null, host: null, blockId: null, managerId: null, error: null };
-        tries.set(key, change);
+        runTries!.set(key, change);
+        this.waiting++;
       }
       return change;
     };
@@ -312,8 +334,9 @@ export class DatabaseWriter {
     const tries = this.tries;
     this.tasks = new Map();
     this.tries = new Map();
+    this.waiting = 0;
     this.lastWritten = Date.now();
-    for (const c of tasks.values()) {
+    for (const runTasks of tasks.values()) for (const c of runTasks.values()) {
       const final = FINAL.has(c.state) ? 1 : 0;
       const failed = FAILED.has(c.state) ? 1 : 0;
       const r = c.record;
@@ -330,7 +353,7 @@ export class DatabaseWriter {
       if (s.taskPlaceholder.run(c.runId, c.taskId, c.executor, c.time).changes > 0) s.taskState.run(...args);
       else if (c.tries > 0 || c.fnHash !== null) s.taskTries.run(c.tries, c.fnHash, c.runId, c.taskId);
     }
-    for (const t of tries.values()) {
+    for (const runTries of tries.values()) for (const t of runTries.values()) {
       if (t.launched === null
         && s.tryUpdate.run(t.started, t.ended, t.returned, t.host, t.blockId, t.managerId, t.error, t.runId, t.taskId, t.tryId).changes > 0) continue;
       if (t.create) {

@@ -63,7 +63,7 @@ function flushSome(): void {
     }
   }
   try {
-    writer.write(batch);
+    writer.write(batch, pending.length > 0);
   } catch (error) {
     report(error, `${batch.length} monitoring records`);
   }
