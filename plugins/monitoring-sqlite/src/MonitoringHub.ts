@@ -160,7 +160,7 @@ export class MonitoringHub implements Monitoring {
     const writer = this.writer;
     if (kind === 'udp') this.radio = new UdpRadio({ host: udp!.address, port: writer.udpPort!, resourceMonitoringInterval: interval });
     else if (kind === 'filesystem') this.radio = new FilesystemRadio({ dir: this.spool!, resourceMonitoringInterval: interval });
-    else this.radio = new InProcessRadio((records) => writer.post(records), interval);
+    else this.radio = new InProcessRadio((batch) => writer.postBatch(batch), interval);
     return this.radio;
   }
 

@@ -8,6 +8,7 @@
 export { MonitoringHub, type MonitoringHubOptions, type RadioKind } from './MonitoringHub.js';
 export { MonitoringError, MonitoringErrorCodes, type MonitoringErrorCode } from './MonitoringError.js';
 export { InProcessRadio } from './radios/InProcessRadio.js';
+export { unpackRecords, type RecordBatch } from './radios/RecordBatch.js';
 export { UdpRadio, type UdpRadioOptions } from './radios/UdpRadio.js';
 export { FilesystemRadio, type FilesystemRadioOptions } from './radios/FilesystemRadio.js';
 export { APPLICATION_ID, SCHEMA_VERSION, migrate, schemaVersion } from './schema/migrate.js';

@@ -1,4 +1,5 @@
 import type { MonitoringRadio, MonitoringRecord } from '@parsl-ts/core';
+import { RecordBatchBuilder, type RecordBatch } from './RecordBatch.js';
 
 /** Records handed over at once when many are sent in one synchronous burst. */
 const BATCH = 2048;
@@ -18,15 +19,15 @@ const BATCH = 2048;
 export class InProcessRadio implements MonitoringRadio {
   /** Records refused because they were sent after `close()`. */
   dropped = 0;
-  private batch: MonitoringRecord[] = [];
+  private readonly batch = new RecordBatchBuilder(BATCH);
   private scheduled = false;
   private closed = false;
 
   /**
-   * @param deliver - takes each batch (the hub posts it to its writer thread)
+   * @param deliver - takes each batch (the hub posts it to its writer thread, transferring `codes`)
    * @param resourceMonitoringInterval - seconds between resource samples on workers (0: none)
    */
-  constructor(private readonly deliver: (records: MonitoringRecord[]) => void, readonly resourceMonitoringInterval: number = 0) {}
+  constructor(private readonly deliver: (batch: RecordBatch) => void, readonly resourceMonitoringInterval: number = 0) {}
 
   /** @inheritDoc */
   send(record: MonitoringRecord): void {
@@ -34,8 +35,8 @@ export class InProcessRadio implements MonitoringRadio {
       this.dropped++;
       return;
     }
-    this.batch.push(record);
-    if (this.batch.length >= BATCH) this.flush();
+    this.batch.add(record);
+    if (this.batch.count >= BATCH) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -45,10 +46,8 @@ export class InProcessRadio implements MonitoringRadio {
   /** Hand over what is batched now. */
   flush(): void {
     this.scheduled = false;
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    this.deliver(batch);
+    if (this.batch.count === 0) return;
+    this.deliver(this.batch.take());
   }
 
   /** @inheritDoc */

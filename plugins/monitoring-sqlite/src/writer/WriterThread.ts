@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { MonitoringRecord } from '@parsl-ts/core';
 import { MonitoringError, MonitoringErrorCodes, type MonitoringErrorCode } from '../MonitoringError.js';
+import type { RecordBatch } from '../radios/RecordBatch.js';
 import type { FromWriter, PlainMonitoringError, ToWriter, WriterSettings } from './writerMessages.js';
 
 const WRITER_MAIN = new URL('./writerMain.js', import.meta.url);
@@ -70,10 +71,16 @@ export class WriterThread {
     });
   }
 
-  /** Hand records to the writer (copied: the caller may reuse nothing it passed). */
+  /** Hand records to the writer (copied). */
   post(records: MonitoringRecord[]): void {
     if (this.exited) return;
     this.worker.postMessage({ t: 'records', records } satisfies ToWriter);
+  }
+
+  /** Hand a packed batch to the writer (its numbers are transferred, not copied). */
+  postBatch(batch: RecordBatch): void {
+    if (this.exited) return;
+    this.worker.postMessage({ t: 'batch', batch } satisfies ToWriter, [batch.codes.buffer as ArrayBuffer]);
   }
 
   /** Resolves once everything posted (and spooled so far) is written; the number written in all. */

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MonitoringRecord } from '@parsl-ts/core';
 import { MonitoringError, MonitoringErrorCodes } from '../MonitoringError.js';
+import { unpackRecords } from '../radios/RecordBatch.js';
 import { SpoolIngester } from '../radios/SpoolIngester.js';
 import { UdpReceiver } from '../radios/UdpReceiver.js';
 import { sampleProcessTree, usageSince } from '../resources/procTree.js';
@@ -128,6 +129,9 @@ port.on('message', (message: ToWriter) => {
   switch (message.t) {
     case 'records':
       accept(message.records);
+      break;
+    case 'batch':
+      accept(unpackRecords(message.batch));
       break;
     case 'flush':
       flushAll();

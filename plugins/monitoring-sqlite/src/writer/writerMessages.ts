@@ -1,4 +1,5 @@
 import type { MonitoringRecord } from '@parsl-ts/core';
+import type { RecordBatch } from '../radios/RecordBatch.js';
 
 /** What the hub gives its writer thread. */
 export interface WriterSettings {
@@ -17,6 +18,7 @@ export interface WriterSettings {
 /** Hub → writer thread. */
 export type ToWriter =
   | { t: 'records'; records: MonitoringRecord[] }
+  | { t: 'batch'; batch: RecordBatch }
   | { t: 'flush'; id: number }
   | { t: 'stop' };
 
