@@ -246,6 +246,37 @@ describe('one task', () => {
 });
 
 describe('resources', () => {
+  it('an HTEX run: a sample for every try, and the app that burns CPU uses more of it', async () => {
+    const r = await getJson<ResourceSummary>(`${run(htex.runId)}/resources`);
+    expect(r.totalTries).toBe(htex.tries);
+    expect(r.sampled).toBe(false);
+    expect(r.points).toHaveLength(htex.tries);
+    expect(new Set(r.appNames)).toEqual(new Set(['nap', 'burn']));
+    const byApp = Object.fromEntries(r.apps.map((a) => [a.app, a]));
+    expect(byApp.burn!.tries).toBe(2);
+    expect(byApp.nap!.tries).toBe(16);
+    expect(byApp.burn!.cpuMean).toBeGreaterThan(byApp.nap!.cpuMean);
+    expect(r.apps.every((a) => a.rssMax > 1e6)).toBe(true);
+    const burnTask = Number(Object.entries(htex.apps).find(([, app]) => app === 'burn')![0]);
+    const d = await getJson<TaskDetail>(`${run(htex.runId)}/tasks/${burnTask}`);
+    expect(d.resources).toHaveLength(1);
+    const samples = d.resources[0]!.samples;
+    expect(samples.length).toBeGreaterThan(0);
+    // Cumulative CPU never goes down along a try's samples.
+    for (let i = 1; i < samples.length; i++) expect(samples[i]![1] + samples[i]![2]).toBeGreaterThanOrEqual(samples[i - 1]![1] + samples[i - 1]![2]);
+  });
+
+  it('an HTEX run: each try knows its host, block and manager, and lanes follow the blocks', async () => {
+    const page = await getJson<TaskPage>(`${run(htex.runId)}/tasks?limit=100`);
+    expect(page.rows.every((r) => r.host !== null && (r.blockId === '0' || r.blockId === '1'))).toBe(true);
+    const t = await getJson<Timeline>(`${run(htex.runId)}/timeline`);
+    expect(t.lanes.map((l) => [l.label, l.slots])).toEqual([['htex · block 0', 2], ['htex · block 1', 2]]);
+    expect(t.lanes.reduce((a, l) => a + l.tries, 0)).toBe(htex.tries);
+    const detail = await getJson<WorkflowDetail>(run(htex.runId));
+    expect(detail.blocks.map((b) => [b.blockId, b.managers, b.workers])).toEqual([['0', 1, 2], ['1', 1, 2]]);
+    expect(detail.hasResources).toBe(true);
+  });
+
   it('answers for a run without samples with empty lists', async () => {
     const r = await getJson<ResourceSummary>(`${run(mixed.runId)}/resources`);
     expect(r).toEqual({ apps: [], appNames: [], points: [], totalTries: 0, sampled: false });

@@ -150,17 +150,46 @@ describe.runIf(RUN_BROWSER_TESTS)('dashboard in headless Chromium', () => {
     await page.close();
   });
 
-  it('an HTEX run: its blocks, and its tries on the timeline', async () => {
+  it('an HTEX run: its blocks, its tries per block on the timeline, resource plots per app, per try and per task', async () => {
     const { page, errors } = await openPage(browser);
     await page.goto(`${dashboard.url}#/run/${htex.runId}`);
     await ready(page);
-    const blocks = await page.locator('[data-testid="blocks-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]));
-    expect(blocks).toEqual([['htex', '0'], ['htex', '1']]);
+    const blocks = await page.locator('[data-testid="blocks-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent, tr.children[4]!.textContent, tr.children[5]!.textContent]));
+    expect(blocks).toEqual([['htex', '0', '1', '2'], ['htex', '1', '1', '2']]);
     const timeline = await probeChart(page, '[data-testid="timeline-chart"]');
     expect(timeline.series[0]!.length).toBe(htex.tries);
+    expect(await page.getByTestId('timeline-chart').getAttribute('data-slots')).toBe('[2,2]');
+    const lanes = await page.evaluate(() => {
+      type Chart = { getOption(): { yAxis: { data: string[] }[] } };
+      const el = document.querySelector('[data-testid="timeline-chart"]') as HTMLElement;
+      return (globalThis as unknown as { echarts: { getInstanceByDom(e: HTMLElement): Chart } }).echarts.getInstanceByDom(el).getOption().yAxis[0]!.data;
+    });
+    expect(lanes).toEqual(['htex · block 0', 'htex · block 1']);
     const states = await probeChart(page, '[data-testid="states-chart"]');
     expect(Object.fromEntries(states.series.map((s) => [s.name, (s.last as number[])[1]]))).toMatchObject({ exec_done: htex.total });
+
+    // Resources: per app (two bars per app: mean and max) and one point per try.
+    const cpu = await probeChart(page, '[data-testid="app-cpu-chart"]');
+    expect(cpu.series.map((s) => [s.name, s.length])).toEqual([['mean', 2], ['max', 2]]);
+    expect(cpu.ink).toBeGreaterThan(0.01);
+    const memory = await probeChart(page, '[data-testid="app-memory-chart"]');
+    expect(memory.series.map((s) => s.length)).toEqual([2, 2]);
+    const scatter = await probeChart(page, '[data-testid="try-scatter-chart"]');
+    expect(scatter.series.reduce((a, s) => a + s.length, 0)).toBe(htex.tries);
+    expect(new Set(scatter.series.map((s) => s.name))).toEqual(new Set(['nap', 'burn']));
     await screenshot(page, '06-htex-run.png');
+
+    // One task's samples over time.
+    const burnTask = Number(Object.entries(htex.apps).find(([, app]) => app === 'burn')![0]);
+    await page.goto(`${dashboard.url}#/run/${htex.runId}/task/${burnTask}`);
+    await page.getByTestId('task-detail').waitFor();
+    await expect.poll(() => page.getByTestId('task-resources-chart').getAttribute('data-samples')).toMatch(/^[1-9]\d*$/);
+    const taskChart = await probeChart(page, '[data-testid="task-resources-chart"]');
+    expect(taskChart.series.map((s) => s.name)).toEqual(['RSS (try 0)', 'CPU (try 0)']);
+    expect(taskChart.ink).toBeGreaterThan(0.005);
+    expect(await page.locator('[data-testid="tries-table"] tbody tr[data-try-id="0"] td').nth(1).textContent()).toMatch(/^htex · block [01] · \S+$/);
+    await page.getByTestId('task-resources-chart').scrollIntoViewIfNeeded();
+    await screenshot(page, '08-htex-task-resources.png', false);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -9,6 +9,18 @@ export function paletteColor(i: number): string {
   return PALETTE[i % PALETTE.length]!;
 }
 
+/** Colours of a workflow's apps, the same in every chart of its page (by the apps' order in its summary). */
+export type AppColors = (app: string) => string;
+
+/** The app colours of a page: apps in `order` get the palette in turn; others follow. */
+export function appColors(order: readonly string[]): AppColors {
+  const index = new Map(order.map((app, i) => [app, i]));
+  return (app) => {
+    if (!index.has(app)) index.set(app, index.size);
+    return paletteColor(index.get(app)!);
+  };
+}
+
 const live = new Set<{ chart: ECharts; observer: ResizeObserver }>();
 
 /** Make a chart in `el`; it follows the element's size and is disposed by {@link disposeCharts}. */

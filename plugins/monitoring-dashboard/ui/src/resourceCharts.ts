@@ -1,7 +1,7 @@
 // Resource plots: per app (CPU seconds and peak memory per try) and per try (a scatter of CPU
 // seconds against peak memory, one colour per app), and a task's samples over time.
 import type { ResourceSummary, TaskDetail } from './api.js';
-import { AXIS, esc, mountChart, paletteColor, TEXT, TOOLTIP } from './charts.js';
+import { AXIS, esc, mountChart, paletteColor, TEXT, TOOLTIP, type AppColors } from './charts.js';
 import { bytes, count, duration } from './format.js';
 
 /**
@@ -52,12 +52,12 @@ export function renderAppResources(cpuEl: HTMLElement, memEl: HTMLElement, data:
 }
 
 /** Scatter of every (sampled) try: CPU seconds against peak RSS, coloured by app; click opens the task. */
-export function renderTryScatter(el: HTMLElement, data: ResourceSummary, onTask: (taskId: number) => void): void {
+export function renderTryScatter(el: HTMLElement, data: ResourceSummary, onTask: (taskId: number) => void, colorOf: AppColors): void {
   const chart = mountChart(el);
   const unit = byteUnit(Math.max(0, ...data.points.map((p) => p[4])));
   const series = data.appNames.map((app, i) => ({
     name: app, type: 'scatter' as const, symbolSize: data.points.length > 2000 ? 4 : 7, large: data.points.length > 2000,
-    itemStyle: { color: paletteColor(i), opacity: 0.75 },
+    itemStyle: { color: colorOf(app), opacity: 0.75 },
     data: data.points.filter((p) => p[2] === i).map((p) => [p[3], p[4] / unit.div, p[0], p[1], p[5], p[6]]),
   }));
   chart.setOption({
@@ -87,7 +87,8 @@ export function renderTaskResources(el: HTMLElement, detail: TaskDetail): void {
   const chart = mountChart(el);
   const unit = byteUnit(Math.max(0, ...detail.resources.flatMap((r) => r.samples.map((s) => s[3]))));
   const series = detail.resources.flatMap((r, i) => {
-    const t0 = r.samples[0]?.[0] ?? 0;
+    const started = detail.tries.find((t) => t.tryId === r.tryId)?.started;
+    const t0 = started ?? r.samples[0]?.[0] ?? 0;
     return [
       { name: `RSS (try ${r.tryId})`, type: 'line' as const, showSymbol: r.samples.length < 40, yAxisIndex: 0, itemStyle: { color: paletteColor(i * 2 + 1) }, areaStyle: { opacity: 0.08 }, data: r.samples.map((s) => [(s[0] - t0) / 1000, s[3] / unit.div]) },
       { name: `CPU (try ${r.tryId})`, type: 'line' as const, showSymbol: r.samples.length < 40, yAxisIndex: 1, itemStyle: { color: paletteColor(i * 2) }, lineStyle: { type: 'dashed' as const }, data: r.samples.map((s) => [(s[0] - t0) / 1000, s[1] + s[2]]) },

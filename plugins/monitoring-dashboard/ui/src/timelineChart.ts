@@ -3,7 +3,7 @@
 // asks the server for the new window, so the browser never holds more than a few thousand items.
 import type { ECharts } from 'echarts';
 import { api, type Timeline } from './api.js';
-import { AXIS, esc, mountChart, paletteColor, TEXT, TOOLTIP } from './charts.js';
+import { AXIS, esc, mountChart, TEXT, TOOLTIP, type AppColors } from './charts.js';
 import { append, h, replace } from './dom.js';
 import { clock, count, duration } from './format.js';
 import { FAILED_COLOR, UNFINISHED_COLOR } from './states.js';
@@ -32,6 +32,7 @@ export class TimelineChart {
     private readonly legend: HTMLElement,
     private readonly runId: string,
     private readonly onTask: (taskId: number) => void,
+    private readonly colorOf: AppColors,
   ) {
     this.chart = mountChart(el);
     this.chart.on('datazoom', () => this.onZoom());
@@ -78,6 +79,7 @@ export class TimelineChart {
     }
     const maxCell = data.mode === 'density' ? Math.max(1e-9, ...(data.cells ?? []).map((c) => c[2])) : 1;
     const bucketMs = data.bucketMs ?? 1;
+    const appColor = data.apps.map((app) => this.colorOf(app));
     const renderItem = (params: RenderParams, rapi: RenderAPI): unknown => {
       const laneIndex = rapi.value(0);
       const lane = lanes[laneIndex];
@@ -99,7 +101,7 @@ export class TimelineChart {
         y = start[1] - usable / 2 + slot * row;
         height = Math.max(1, row - (row > 4 ? 1 : 0));
         const outcome = rapi.value(6);
-        fill = outcome === 1 ? FAILED_COLOR : outcome === 2 ? UNFINISHED_COLOR : paletteColor(rapi.value(7));
+        fill = outcome === 1 ? FAILED_COLOR : outcome === 2 ? UNFINISHED_COLOR : appColor[rapi.value(7)]!;
       } else {
         const start = rapi.coord([rapi.value(1), laneIndex]);
         const end = rapi.coord([rapi.value(2), laneIndex]);
@@ -182,7 +184,7 @@ export class TimelineChart {
       : h('span', { class: 'hint' }, h('strong', {}, tries), ` tries in view — more than ${count(data.maxBars)}, so each lane shows how many ran at once. Zoom in to see single tries.`));
     replace(this.legend);
     if (data.mode === 'tries') {
-      append(this.legend, data.apps.slice(0, 12).map((app, i) => h('span', {}, h('i', { style: `background:${paletteColor(i)}` }), app)));
+      append(this.legend, data.apps.slice(0, 12).map((app) => h('span', {}, h('i', { style: `background:${this.colorOf(app)}` }), app)));
       append(this.legend, [h('span', {}, h('i', { style: `background:${FAILED_COLOR}` }), 'failed try'), h('span', {}, h('i', { style: `background:${UNFINISHED_COLOR}` }), 'unfinished')]);
     } else {
       append(this.legend, [

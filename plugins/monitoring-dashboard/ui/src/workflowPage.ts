@@ -1,7 +1,7 @@
 // One workflow: key figures, tasks by state over time, the timeline, apps, the task table,
 // resources and blocks. A running workflow refreshes every few seconds.
 import { api, type WorkflowDetail } from './api.js';
-import { mountChart } from './charts.js';
+import { appColors, mountChart, type AppColors } from './charts.js';
 import { h, replace } from './dom.js';
 import { count, dateTime, duration } from './format.js';
 import { renderAppResources, renderTryScatter } from './resourceCharts.js';
@@ -29,6 +29,7 @@ export class WorkflowPage {
   private table: TaskTable | undefined;
   private timeline: TimelineChart | undefined;
   private statesChart: ReturnType<typeof mountChart> | undefined;
+  private colorOf: AppColors = appColors([]);
   private readonly kpis = h('div', { class: 'kpis', 'data-testid': 'kpis' });
   private readonly head = h('div', { class: 'page-head' });
   private readonly statesEl = h('div', { class: 'chart', 'data-testid': 'states-chart' });
@@ -39,6 +40,7 @@ export class WorkflowPage {
   async render(): Promise<void> {
     const detail = await api.workflow(this.runId);
     this.detail = detail;
+    this.colorOf = appColors(detail.apps.map((a) => a.app));
     const timelineEl = h('div', { class: 'chart tall', 'data-testid': 'timeline-chart' });
     const timelineStatus = h('div', { 'data-testid': 'timeline-status' });
     const timelineLegend = h('div', { class: 'legend-note' });
@@ -58,7 +60,7 @@ export class WorkflowPage {
       card('Resources', detail.hasResources ? 'per app and per try' : null, resourceBody, { testid: 'resources-card' }),
       detail.blocks.length > 0 ? card('Blocks', `${count(detail.blocks.length)}`, this.blocksTable(detail), { testid: 'blocks-card', flush: true }) : null);
     this.renderHead(detail);
-    this.timeline = new TimelineChart(timelineEl, timelineStatus, timelineLegend, this.runId, this.onTask);
+    this.timeline = new TimelineChart(timelineEl, timelineStatus, timelineLegend, this.runId, this.onTask, this.colorOf);
     await Promise.all([
       this.loadStates(),
       this.timeline.load(),
@@ -115,7 +117,7 @@ export class WorkflowPage {
     const cpu = this.root.querySelector<HTMLElement>('[data-testid="app-cpu-chart"]')!;
     const mem = this.root.querySelector<HTMLElement>('[data-testid="app-memory-chart"]')!;
     renderAppResources(cpu, mem, data);
-    renderTryScatter(this.root.querySelector<HTMLElement>('[data-testid="try-scatter-chart"]')!, data, this.onTask);
+    renderTryScatter(this.root.querySelector<HTMLElement>('[data-testid="try-scatter-chart"]')!, data, this.onTask, this.colorOf);
   }
 
   private renderHead(d: WorkflowDetail): void {
@@ -145,9 +147,12 @@ export class WorkflowPage {
 
   private appsTable(d: WorkflowDetail): HTMLElement {
     return h('div', { class: 'table-wrap' }, h('table', { class: 'data', 'data-testid': 'apps-table' },
-      h('thead', {}, h('tr', {}, ['App', 'Tasks', 'Done', 'Failed', 'Mean time', 'Mean run', 'Failed tries'].map((c, i) => h('th', { class: i > 0 ? 'num' : undefined }, c)))),
+      h('thead', {}, h('tr', {}, [
+        ['App', ''], ['Tasks', ''], ['Done', ''], ['Failed', 'ended failed or dep_fail'],
+        ['Mean total', 'mean time from submission to a final state'], ['Mean run', 'mean run time of its tries'], ['Failed tries', ''],
+      ].map(([c, title], i) => h('th', { class: i > 0 ? 'num' : undefined, title: title || undefined }, c)))),
       h('tbody', {}, d.apps.map((a) => h('tr', { class: 'clickable', 'data-app': a.app, title: `show the tasks of ${a.app}`, onclick: () => this.filterTasks({ app: a.app }) },
-        h('td', {}, a.app, a.kind && a.kind !== 'function' ? h('span', { class: 'muted' }, ` · ${a.kind}`) : null),
+        h('td', {}, h('i', { class: 'swatch', style: `background:${this.colorOf(a.app)}` }), a.app, a.kind && a.kind !== 'function' ? h('span', { class: 'muted' }, ` · ${a.kind}`) : null),
         h('td', { class: 'num' }, count(a.tasks.total)),
         h('td', { class: 'num' }, count(a.tasks.done)),
         h('td', { class: 'num' }, a.tasks.failed > 0 ? h('span', { class: 'badge bad' }, count(a.tasks.failed)) : '0'),
