@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MonitoringRecord } from '@parsl-ts/core';
 import { MonitoringError, MonitoringErrorCodes } from '../MonitoringError.js';
-import { unpackRecords } from '../radios/RecordBatch.js';
+import { unpackRecords, type RecordBatch } from '../radios/RecordBatch.js';
 import { SpoolIngester } from '../radios/SpoolIngester.js';
 import { UdpReceiver } from '../radios/UdpReceiver.js';
 import { sampleProcessTree, usageSince } from '../resources/procTree.js';
@@ -24,7 +24,8 @@ const MERGE_WINDOW_MS = 250;
 let writer: DatabaseWriter;
 let udp: UdpReceiver | undefined;
 let spool: SpoolIngester | undefined;
-const pending: MonitoringRecord[][] = [];
+/** Waiting to be written; packed batches stay packed (a third of the memory) until their turn. */
+const pending: (MonitoringRecord[] | RecordBatch)[] = [];
 let flushScheduled = false;
 let spoolTimer: NodeJS.Timeout | undefined;
 let sampleTimer: NodeJS.Timeout | undefined;
@@ -40,8 +41,8 @@ function plain(error: unknown): { code: string; message: string; hint?: string }
   return { code: typeof e?.code === 'string' ? e.code : MonitoringErrorCodes.Writer, message: String(e?.message ?? error), ...(e?.hint ? { hint: e.hint } : {}) };
 }
 
-function accept(records: MonitoringRecord[]): void {
-  if (records.length === 0) return;
+function accept(records: MonitoringRecord[] | RecordBatch): void {
+  if (records.length === 0) return; // a batch's length counts its numbers: 0 means empty too
   pending.push(records);
   if (!flushScheduled) {
     flushScheduled = true;
@@ -54,7 +55,8 @@ function flushSome(): void {
   flushScheduled = false;
   const batch: MonitoringRecord[] = [];
   while (pending.length > 0 && batch.length < MAX_BATCH) {
-    const head = pending[0]!;
+    if (!Array.isArray(pending[0])) pending[0] = unpackRecords(pending[0]!);
+    const head = pending[0] as MonitoringRecord[];
     const room = MAX_BATCH - batch.length;
     if (head.length <= room) {
       pending.shift();
@@ -131,7 +133,7 @@ port.on('message', (message: ToWriter) => {
       accept(message.records);
       break;
     case 'batch':
-      accept(unpackRecords(message.batch));
+      accept(message.batch);
       break;
     case 'flush':
       flushAll();
