@@ -5,6 +5,7 @@
  *   parsl-ts-worker-pool --url ws://HOST:PORT --secret-file FILE --block-id ID [--workers N]
  *                        [--prefetch N] [--accelerators 0,1] [--max-message-bytes N] [--base-dir DIR]
  *                        [--drain-after SECONDS] [--mem-per-worker MB] [--fingerprint SHA256 (wss://)]
+ *                        [--monitoring SECONDS (report tries; sample resources every SECONDS, 0: none)]
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -64,6 +65,10 @@ if (!Number.isInteger(prefetch) || prefetch < 0) fail(`--prefetch must be a whol
 const monitoringInterval = values.monitoring === undefined ? undefined : Number(values.monitoring);
 if (monitoringInterval !== undefined && !(monitoringInterval >= 0)) fail(`--monitoring must be a number of seconds >= 0, got ${values.monitoring}`);
 
+// --monitoring SECONDS: report tries to monitoring, and sample resources every SECONDS (0: none).
+const monitoringInterval = values.monitoring === undefined ? undefined : Number(values.monitoring);
+if (monitoringInterval !== undefined && !(monitoringInterval >= 0)) fail(`--monitoring must be a number of seconds >= 0, got ${values.monitoring}`);
+
 const managerId = values['manager-id'] ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 const pool = new WorkerPool({
   url: values.url, secret, blockId: values['block-id']!, managerId, workers, prefetch,
@@ -73,6 +78,7 @@ const pool = new WorkerPool({
   baseDir: values['base-dir'] ?? process.cwd(),
   drainAfterSeconds,
   fingerprint: values.fingerprint,
+  ...(monitoringInterval === undefined ? {} : { monitoringInterval }),
   ...(monitoringInterval === undefined ? {} : { monitoringInterval }),
   log: (line) => process.stderr.write(`${new Date().toISOString()} manager ${managerId}: ${line}\n`),
 });
