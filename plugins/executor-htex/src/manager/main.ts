@@ -65,10 +65,6 @@ if (!Number.isInteger(prefetch) || prefetch < 0) fail(`--prefetch must be a whol
 const monitoringInterval = values.monitoring === undefined ? undefined : Number(values.monitoring);
 if (monitoringInterval !== undefined && !(monitoringInterval >= 0)) fail(`--monitoring must be a number of seconds >= 0, got ${values.monitoring}`);
 
-// --monitoring SECONDS: report tries to monitoring, and sample resources every SECONDS (0: none).
-const monitoringInterval = values.monitoring === undefined ? undefined : Number(values.monitoring);
-if (monitoringInterval !== undefined && !(monitoringInterval >= 0)) fail(`--monitoring must be a number of seconds >= 0, got ${values.monitoring}`);
-
 const managerId = values['manager-id'] ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 const pool = new WorkerPool({
   url: values.url, secret, blockId: values['block-id']!, managerId, workers, prefetch,
@@ -78,7 +74,6 @@ const pool = new WorkerPool({
   baseDir: values['base-dir'] ?? process.cwd(),
   drainAfterSeconds,
   fingerprint: values.fingerprint,
-  ...(monitoringInterval === undefined ? {} : { monitoringInterval }),
   ...(monitoringInterval === undefined ? {} : { monitoringInterval }),
   log: (line) => process.stderr.write(`${new Date().toISOString()} manager ${managerId}: ${line}\n`),
 });
