@@ -486,7 +486,7 @@ export class SlurmProvider implements ExecutionProvider {
     const { jobs, unreadable } = parseSqueue(result.stdout);
     if (unreadable.length > 0) {
       throw new SlurmCommandError(ErrorCodes.ProviderCommand, `squeue printed ${unreadable.length} line(s) this provider cannot read`, result,
-        'this provider reads `squeue --Format` output of Slurm 20.11 or later; report the lines above if your Slurm is newer');
+        'this provider reads `squeue --Format` with field suffixes (Slurm 22.05 prints it); report the lines above with your Slurm version');
     }
     return jobs;
   }
