@@ -194,6 +194,33 @@ describe.runIf(RUN_BROWSER_TESTS)('dashboard in headless Chromium', () => {
     await page.close();
   });
 
+  it('a database with no run yet says so, and an unknown run gives an error page with a way back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parsl-dashboard-empty-'));
+    const database = join(dir, 'monitoring.db');
+    // The hub creates the schema when it starts; no workflow is recorded.
+    const hub = new MonitoringHub({ database, resourceMonitoringInterval: 0 });
+    await hub.start({ runId: 'never-used', runDir: join(dir, 'runinfo', '000') });
+    await hub.stop();
+    const empty = await startDashboard({ database, port: 0 });
+    const { page, errors } = await openPage(browser);
+    try {
+      await page.goto(empty.url);
+      await ready(page);
+      expect(await text(page, 'main .empty')).toMatch(/^No workflow has been recorded in this database yet/);
+      await page.goto(`${empty.url}#/run/no-such-run`);
+      await page.getByTestId('page-error').waitFor();
+      expect(await text(page, '[data-testid="page-error"]')).toBe('no workflow run no-such-run');
+      await page.getByRole('link', { name: '← All workflows' }).click();
+      await ready(page);
+      // The 404 of the unknown run is the only failed request, and it was answered, not lost.
+      expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
+    } finally {
+      await page.close();
+      await empty.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a workflow that is still running shows as live and updates itself until it completes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parsl-dashboard-live-'));
     const database = join(dir, 'monitoring.db');

@@ -36,7 +36,8 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** A page that records uncaught errors and console errors, to assert none happened. */
 export async function openPage(browser: Browser, viewport = { width: 1440, height: 900 }): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport });
+  // Reduced motion: no slide-in animation half-way through a screenshot.
+  const page = await browser.newPage({ viewport, reducedMotion: 'reduce' });
   page.setDefaultTimeout(30_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

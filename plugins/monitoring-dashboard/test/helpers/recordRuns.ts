@@ -128,9 +128,10 @@ export async function recordHtexRun(database: string, workDir: string): Promise<
     monitoring: new MonitoringHub({ database, resourceMonitoringInterval: 0.2 }),
   });
   try {
-    const deadline = Date.now() + 30_000;
+    // Generous: on a loaded 2-core CI machine starting two worker pools can take a while.
+    const deadline = Date.now() + 90_000;
     while (htex.managers.length < 2) {
-      if (Date.now() > deadline) throw new Error('the two HTEX blocks did not connect within 30 s');
+      if (Date.now() > deadline) throw new Error(`the two HTEX blocks did not connect within 90 s (${htex.managers.length} did)`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const futures: AppFuture<unknown>[] = [];

@@ -1,8 +1,11 @@
 // Creating, resizing and disposing ECharts instances, and the shared look of every chart.
 import type { ECharts } from 'echarts';
 
-/** Colours of apps (and other categories): distinct, readable on white, none of them state red. */
-export const PALETTE = ['#3b82f6', '#8b5cf6', '#14b8a6', '#f59e0b', '#ec4899', '#0ea5e9', '#84cc16', '#6366f1', '#f97316', '#06b6d4', '#a855f7', '#10b981'];
+/**
+ * Colours of apps (and other categories): distinct and readable on white. No red, amber or
+ * orange: those mean failed, unfinished and dependency-failed everywhere on the page.
+ */
+export const PALETTE = ['#3b82f6', '#8b5cf6', '#14b8a6', '#ec4899', '#84cc16', '#0ea5e9', '#6366f1', '#10b981', '#d946ef', '#06b6d4', '#a855f7', '#64748b'];
 
 /** The colour of the n-th category. */
 export function paletteColor(i: number): string {
