@@ -3,12 +3,14 @@
  * race): states settle on the highest seq, duplicates are dropped, a try is created only by a
  * launch or a start, and `flush()` makes everything sent so far readable during a run.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MonitoringRadio, MonitoringRecord } from '@parsl-ts/core';
 import { MonitoringHub } from '@parsl-ts/monitoring-sqlite';
+import { captureError, waitUntil } from '@parsl-ts/testing';
 import { openReadOnly, rows } from './helpers/database.js';
 
 let dir: string;
@@ -97,5 +99,50 @@ describe('the database writer', () => {
       expect(rows(db, 'SELECT status FROM workflow')).toEqual([{ status: 'running' }]);
       db.close();
     });
+  });
+
+  it('keeps and retries what it could not write while another process held the database locked', async () => {
+    const database = join(dir, 'locked.db');
+    const hub = new MonitoringHub({ database, resourceMonitoringInterval: 0, busyTimeout: 0.2 });
+    const radio = await hub.start({ runId, runDir: join(dir, 'run') });
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }): void => { if (w.code === 'PARSL_MONITORING_WRITER') warnings.push(w.message); };
+    process.on('warning', onWarning);
+    const locker = new Database(database);
+    try {
+      locker.exec('BEGIN IMMEDIATE');
+      for (let i = 0; i < 50; i++) {
+        radio.send(task(i));
+        radio.send(state(i, i, 'unsched'));
+      }
+      expect(await waitUntil(() => warnings.length > 0, 10_000)).toBe(true);
+      expect(warnings[0]).toMatch(/\[PARSL_MONITORING_WRITER\] writing 100 monitoring records .* failed: database is locked/);
+      locker.exec('COMMIT');
+      await hub.stop();
+    } finally {
+      process.off('warning', onWarning);
+      locker.close();
+    }
+    const db = openReadOnly(database);
+    expect(rows(db, 'SELECT count(*) AS n FROM task')).toEqual([{ n: 50 }]);
+    expect(rows(db, 'SELECT count(*) AS n FROM status')).toEqual([{ n: 50 }]);
+    db.close();
+  });
+
+  it('stop() rejects with PARSL_MONITORING_WRITER, naming what was lost, when the lock outlasts the run', async () => {
+    const database = join(dir, 'held.db');
+    const hub = new MonitoringHub({ database, resourceMonitoringInterval: 0, busyTimeout: 0.2 });
+    const radio = await hub.start({ runId, runDir: join(dir, 'run') });
+    const locker = new Database(database);
+    try {
+      locker.exec('BEGIN IMMEDIATE');
+      for (let i = 0; i < 10; i++) radio.send(state(i, i, 'unsched'));
+      const error = await captureError(() => hub.stop());
+      expect(error).toMatchObject({ code: 'PARSL_MONITORING_WRITER' });
+      expect((error as Error).message).toMatch(/^10 monitoring records or row changes could not be written .*database is locked/);
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
   });
 });

@@ -76,8 +76,8 @@ export class DatabaseWriter {
   written = 0;
   private readonly db: SqliteDatabase;
   private readonly statements: ReturnType<DatabaseWriter['prepare']>;
-  private readonly transaction: Transaction<(records: readonly MonitoringRecord[], backlog: boolean) => void>;
-  private readonly writeWaiting: Transaction<() => void>;
+  private readonly transaction: Transaction<(records: readonly MonitoringRecord[], backlog: boolean) => boolean>;
+  private readonly writeWaiting: Transaction<() => boolean>;
   private readonly mergeWindowMs: number;
   /** Changes to task and try rows not written yet (merged with later ones of the same row). */
   private tasks = new Map<string, Map<number, TaskChange>>();
@@ -114,31 +114,64 @@ export class DatabaseWriter {
     }
     this.statements = this.prepare();
     this.mergeWindowMs = options.mergeWindowMs ?? 250;
-    this.transaction = this.db.transaction((records: readonly MonitoringRecord[], backlog: boolean) => {
+    // Both return whether they wrote the merged changes; the maps are only cleared once that
+    // transaction committed, so a failed one (a lock held too long) loses nothing: applying the
+    // same batch again merges to the same result.
+    this.transaction = this.db.transaction((records: readonly MonitoringRecord[], backlog: boolean): boolean => {
       this.applyBatch(records);
       // Behind (more batches queued), keep merging longer: a burst's rows are then written once.
       const age = Date.now() - this.lastWritten;
-      if ((age >= this.mergeWindowMs && !backlog) || age >= MAX_WAIT_MS || this.waiting > MAX_WAITING) this.writeMerged();
+      if ((age >= this.mergeWindowMs && !backlog) || age >= MAX_WAIT_MS || this.waiting > MAX_WAITING) {
+        this.writeMerged();
+        return true;
+      }
+      return false;
     });
-    this.writeWaiting = this.db.transaction(() => this.writeMerged());
+    this.writeWaiting = this.db.transaction((): boolean => {
+      this.writeMerged();
+      return true;
+    });
   }
 
-  /** Write a batch in one transaction; `backlog`: more batches are queued behind it. */
+  /** Task and try rows with changes not written yet. */
+  get waitingChanges(): number {
+    return this.waiting;
+  }
+
+  /** Forget the merged changes: they are in the database now. */
+  private mergedWritten(): void {
+    this.tasks = new Map();
+    this.tries = new Map();
+    this.waiting = 0;
+    this.lastWritten = Date.now();
+  }
+
+  /**
+   * Write a batch in one transaction; `backlog`: more batches are queued behind it. Throws when
+   * the transaction fails (nothing of the batch is written then; it may be written again).
+   */
   write(records: readonly MonitoringRecord[], backlog = false): void {
     if (records.length === 0) return;
-    this.transaction.immediate(records, backlog);
+    if (this.transaction.immediate(records, backlog)) this.mergedWritten();
     this.written += records.length;
   }
 
   /** Write the task and try changes still waiting to be merged (before reading, and at the end). */
   flush(): void {
-    if (this.waiting > 0) this.writeWaiting.immediate();
+    if (this.waiting > 0 && this.writeWaiting.immediate()) this.mergedWritten();
   }
 
-  /** Write what waits, checkpoint the WAL into the main file and close. */
+  /** Write what waits, checkpoint the WAL into the main file and close (also when writing fails). */
   close(): void {
     if (!this.db.open) return;
-    this.flush();
+    try {
+      this.flush();
+    } finally {
+      this.closeDatabase();
+    }
+  }
+
+  private closeDatabase(): void {
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
@@ -332,10 +365,6 @@ export class DatabaseWriter {
     const s = this.statements;
     const tasks = this.tasks;
     const tries = this.tries;
-    this.tasks = new Map();
-    this.tries = new Map();
-    this.waiting = 0;
-    this.lastWritten = Date.now();
     for (const runTasks of tasks.values()) for (const c of runTasks.values()) {
       const final = FINAL.has(c.state) ? 1 : 0;
       const failed = FAILED.has(c.state) ? 1 : 0;

@@ -65,7 +65,10 @@ export class WriterThread {
       worker.on('exit', () => {
         thread.exited = true;
         clearTimeout(timer);
-        if (!ready) reject(new MonitoringError(MonitoringErrorCodes.Writer, 'the monitoring writer thread exited while starting'));
+        if (!ready) {
+          reject(new MonitoringError(MonitoringErrorCodes.Writer, 'the monitoring writer thread exited while starting'));
+          return;
+        }
         thread.onCrash(new Error('the writer thread exited'));
       });
     });
@@ -146,7 +149,9 @@ export class WriterThread {
 
   private onCrash(error: Error): void {
     if (this.stopped) return;
-    this.errors.push({ code: MonitoringErrorCodes.Writer, message: `the monitoring writer thread stopped: ${error.message}` });
+    const message = `the monitoring writer thread stopped: ${error.message}; records sent from now on are lost`;
+    this.errors.push({ code: MonitoringErrorCodes.Writer, message });
+    this.warn(message);
   }
 }
 

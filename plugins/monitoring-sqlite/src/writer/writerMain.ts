@@ -20,6 +20,8 @@ const port = parentPort!;
 const MAX_BATCH = 20_000;
 /** How long task and try changes may wait to be merged with later ones (status rows never wait). */
 const MERGE_WINDOW_MS = 250;
+/** Pause before a failed batch is tried again. */
+const RETRY_MS = 1000;
 
 let writer: DatabaseWriter;
 let udp: UdpReceiver | undefined;
@@ -30,7 +32,9 @@ let flushScheduled = false;
 let spoolTimer: NodeJS.Timeout | undefined;
 let sampleTimer: NodeJS.Timeout | undefined;
 let mergeTimer: NodeJS.Timeout | undefined;
+let retryTimer: NodeJS.Timeout | undefined;
 let failed = false;
+let lastFailure = '';
 
 function post(message: FromWriter): void {
   port.postMessage(message);
@@ -50,9 +54,14 @@ function accept(records: MonitoringRecord[] | RecordBatch): void {
   }
 }
 
-/** Write up to MAX_BATCH records in one transaction; come back for the rest after other events. */
-function flushSome(): void {
+/**
+ * Write up to MAX_BATCH records in one transaction; come back for the rest after other events.
+ * A batch that fails (another process held the database locked past the busy timeout, disk full)
+ * goes back to the head of the queue and is tried again after RETRY_MS. Returns whether it wrote.
+ */
+function flushSome(): boolean {
   flushScheduled = false;
+  if (retryTimer) return false;
   const batch: MonitoringRecord[] = [];
   while (pending.length > 0 && batch.length < MAX_BATCH) {
     if (!Array.isArray(pending[0])) pending[0] = unpackRecords(pending[0]!);
@@ -67,18 +76,33 @@ function flushSome(): void {
   }
   try {
     writer.write(batch, pending.length > 0);
+    failed = false;
   } catch (error) {
-    report(error, `${batch.length} monitoring records`);
+    pending.unshift(batch);
+    report(error, `${batch.length} monitoring records (kept; tried again every ${RETRY_MS / 1000} s)`);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      flushSome();
+    }, RETRY_MS);
+    return false;
   }
   if (pending.length > 0 && !flushScheduled) {
     flushScheduled = true;
     setImmediate(flushSome);
   }
+  return true;
 }
 
+/** Write everything queued (at stop, and for flush requests); stops at a batch that fails. */
 function flushAll(): void {
   spool?.scan();
-  while (pending.length > 0) flushSome();
+  if (retryTimer) {
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+  }
+  while (pending.length > 0 && flushSome()) {
+    // next batch
+  }
   writeWaiting();
 }
 
@@ -91,15 +115,12 @@ function writeWaiting(): void {
   }
 }
 
+/** Warn (once per streak of failures) that writing failed; what failed stays queued. */
 function report(error: unknown, what: string): void {
-  // Disk full, file removed, a lock held past the busy timeout: say so once, keep going (the
-  // next batches may succeed); the hub reports it again when it stops.
+  lastFailure = (error as Error)?.message ?? String(error);
   if (failed) return;
   failed = true;
-  post({ t: 'error', fatal: false, error: plain(new MonitoringError(MonitoringErrorCodes.Writer,
-    `writing ${what} to ${settings.database} failed: ${(error as Error).message}`, {
-      hint: 'check free disk space and that nothing else holds a write lock on the database for long',
-    })) });
+  post({ t: 'warning', message: `[${MonitoringErrorCodes.Writer}] writing ${what} to ${settings.database} failed: ${lastFailure}` });
 }
 
 function startSampling(): void {
@@ -120,10 +141,22 @@ async function stop(): Promise<void> {
   if (sampleTimer) clearInterval(sampleTimer);
   if (spoolTimer) clearInterval(spoolTimer);
   if (mergeTimer) clearInterval(mergeTimer);
+  if (retryTimer) clearTimeout(retryTimer);
   if (udp) await udp.close();
   flushAll();
+  const lost = pending.reduce((n, p) => n + (Array.isArray(p) ? p.length : unpackRecords(p).length), 0) + writer.waitingChanges;
+  if (lost > 0) {
+    post({ t: 'error', fatal: false, error: plain(new MonitoringError(MonitoringErrorCodes.Writer,
+      `${lost} monitoring records or row changes could not be written to ${settings.database}: ${lastFailure}`, {
+        hint: 'check free disk space and that nothing else holds a write lock on the database for long (see busyTimeout)',
+      })) });
+  }
   const rejected = (udp?.rejected ?? 0) + (spool?.rejected ?? 0);
-  writer.close();
+  try {
+    writer.close();
+  } catch {
+    // reported above: what could not be written is lost
+  }
   post({ t: 'stopped', written: writer.written, rejected });
 }
 
