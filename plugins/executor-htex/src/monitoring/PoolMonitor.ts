@@ -33,7 +33,7 @@ export class PoolMonitor {
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly host = hostname();
 
-  constructor(private readonly blockId: string, private readonly managerId: string, private readonly intervalSeconds: number,
+  constructor(private readonly blockId: string, private readonly managerId: string, intervalSeconds: number,
     private readonly onRecords: () => void) {
     if (intervalSeconds > 0) {
       this.timer = setInterval(() => this.sample(), intervalSeconds * 1000);
