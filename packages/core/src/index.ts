@@ -48,6 +48,9 @@ export { parslContainer, pluginToken, PluginManifestToken } from './di/container
 export type { Executor, ExecutorContext, ExecutorTask, BlockScalingExecutor, Redirect, TaskOutcomeReceiver } from './interfaces/Executor.js';
 export { isBlockScalingExecutor } from './interfaces/Executor.js';
 export { JobState, TERMINAL_JOB_STATES, type ExecutionProvider, type JobStatus } from './interfaces/ExecutionProvider.js';
+export { runSchedulerCommand, type SchedulerCommandOptions, type SchedulerCommandResult } from './providers/runSchedulerCommand.js';
+export { SchedulerCommandError } from './providers/SchedulerCommandError.js';
+export { shellQuote } from './providers/shellQuote.js';
 export type { Launcher } from './interfaces/Launcher.js';
 export type {
   Staging, StagingContext, InTaskStagingStep, InTaskFile, InTaskStagingContext, InTaskStagingRunner, TaskStaging,

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  ConfigError, ErrorCodes, JobState, TERMINAL_JOB_STATES,
-  type ExecutionProvider, type JobStatus, type Launcher, type Logger,
+  ConfigError, ErrorCodes, runSchedulerCommand, shellQuote, JobState, TERMINAL_JOB_STATES,
+  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { builtinSingleNodeLauncher } from './builtinLauncher.js';
 import { jobKey, parseQsubOutput } from './jobId.js';
@@ -13,8 +13,6 @@ import {
 import { PbsCommandError, qsubHint } from './PbsCommandError.js';
 import { mapPbsState, type PbsFlavor } from './pbsStates.js';
 import { isGoneMessage, parseQstatFull, parseQstatJson, refusedOption, type PbsJobReport } from './qstatOutput.js';
-import { runCommand, type CommandResult } from './runCommand.js';
-import { shellQuote } from './shellQuote.js';
 import { checkTemplate, DEFAULT_TEMPLATE, environmentLines, formatPbsTime, renderTemplate } from './submitScript.js';
 
 /**
@@ -464,7 +462,7 @@ export abstract class PbsProvider implements ExecutionProvider {
   }
 
   /** Throw unless qstat answered: a non-zero status is fine only when all it said is that jobs are unknown or over. */
-  #checkQstat(result: CommandResult): void {
+  #checkQstat(result: SchedulerCommandResult): void {
     if (result.exitCode === 0) return;
     const problems = result.stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !isGoneMessage(line));
     // Torque and Slurm's wrappers: status 153 and no output at all when no job is known.
@@ -502,8 +500,8 @@ export abstract class PbsProvider implements ExecutionProvider {
     return refused;
   }
 
-  #run(program: string, args: readonly string[]): Promise<CommandResult> {
-    return runCommand(program, args, { timeoutMs: this.cmdTimeout * 1000 });
+  #run(program: string, args: readonly string[]): Promise<SchedulerCommandResult> {
+    return runSchedulerCommand(program, args, { timeoutMs: this.cmdTimeout * 1000 });
   }
 
   #writeScript(dir: string, base: string, command: string, tasksPerNode: number): { name: string; scriptPath: string } {

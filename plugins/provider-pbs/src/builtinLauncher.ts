@@ -1,7 +1,6 @@
 // The launcher the PBS providers use when they are given none (as Parsl's): the single-node launcher of
 // @parsl-ts/launchers in miniature (plugins do not import each other). Internal.
-import type { Launcher } from '@parsl-ts/core';
-import { shellQuote } from './shellQuote.js';
+import { shellQuote, type Launcher } from '@parsl-ts/core';
 
 /**
  * Runs `tasksPerNode × nodesPerBlock` copies of the command in the background on the job's first node,

@@ -1,7 +1,7 @@
 // Parsers of qstat's answers: PBS Pro's `qstat -f -F json`, and the `qstat -f` text of PBS Pro,
 // Torque and Slurm's Torque wrappers. Internal.
+import type { SchedulerCommandResult } from '@parsl-ts/core';
 import { jobKey } from './jobId.js';
-import type { CommandResult } from './runCommand.js';
 
 /** What qstat said about one job. */
 export interface PbsJobReport {
@@ -142,7 +142,7 @@ export function parseQstatFull(stdout: string): { jobs: Map<string, PbsJobReport
  * wrappers: `Unknown option: F` and usage text, status 2; PBS Pro and Torque print `usage:` or
  * `invalid option`).
  */
-export function refusedOption(result: CommandResult): boolean {
+export function refusedOption(result: SchedulerCommandResult): boolean {
   if (result.exitCode === 0 || result.exitCode === null) return false;
   const text = `${result.stderr}\n${result.stdout}`;
   return /unknown option|invalid option|illegal option|unrecognized option|^\s*usage:/im.test(text) && !/^Job Id:|^\s*\{/m.test(result.stdout);

@@ -1,7 +1,7 @@
 // The submit script of the PBS providers: a template with {{placeholders}}. Internal (the default
 // template and the placeholder names are documented in the README).
 import { bad } from './options.js';
-import { shellQuote } from './shellQuote.js';
+import { shellQuote } from '@parsl-ts/core';
 
 /** The default submit script: `#PBS` directives first (qsub, and sbatch under Slurm's wrappers, read them only before the first command). */
 export const DEFAULT_TEMPLATE = `#!/bin/bash

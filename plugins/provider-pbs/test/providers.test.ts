@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantiatePlugin, ParslError, registerPlugin, type ExecutionProvider } from '@parsl-ts/core';
+import { instantiatePlugin, ParslError, registerPlugin, SchedulerCommandError, type ExecutionProvider } from '@parsl-ts/core';
 import { MpiExecLauncher, plugin as launchersPlugin } from '@parsl-ts/launchers';
 import { PBSProProvider, PbsCommandError, plugin, TorqueProvider } from '../src/index.js';
 import { qsubHint } from '../src/PbsCommandError.js';
@@ -73,6 +73,8 @@ describe('PbsCommandError', () => {
     expect(error.message).toContain('exited with status 1');
     expect(error.message).toContain('sbatch: error: invalid partition specified: nosuchqueue');
     expect(error.hint).toMatch(/queue/);
+    expect(error).toBeInstanceOf(SchedulerCommandError);
+    expect(error.name).toBe('PbsCommandError');
   });
 });
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { SchedulerCommandResult } from '@parsl-ts/core';
 import { isGoneMessage, parseQstatFull, parseQstatJson, pbsDuration, refusedOption } from '../src/qstatOutput.js';
 import { mapPbsState } from '../src/pbsStates.js';
-import type { CommandResult } from '../src/runCommand.js';
 import { documented } from './documented.js';
 import { recorded, type Recording } from './recorded.js';
 
-const asResult = (r: Recording): CommandResult => ({ commandLine: r.cmd, exitCode: r.exitCode, signal: null, stdout: r.stdout, stderr: r.stderr, timedOut: false });
+const asResult = (r: Recording): SchedulerCommandResult => ({ commandLine: r.cmd, exitCode: r.exitCode, signal: null, stdout: r.stdout, stderr: r.stderr, timedOut: false });
 
 describe("qstat -f of Slurm's Torque wrappers (recorded on the dev cluster)", () => {
   const r = recorded('qstat-f');

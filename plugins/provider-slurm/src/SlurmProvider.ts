@@ -2,22 +2,20 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  ConfigError, ErrorCodes, importFrom, instantiatePlugin, JobState, TERMINAL_JOB_STATES,
-  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type PluginDescriptor,
+  ConfigError, ErrorCodes, runSchedulerCommand, shellQuote, importFrom, instantiatePlugin, JobState, TERMINAL_JOB_STATES,
+  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult, type PluginDescriptor,
 } from '@parsl-ts/core';
 import { builtinSrunLauncher } from './builtinLauncher.js';
 import { formatJobRef, parseJobRef, parseSbatchOutput, type SlurmJobRef } from './jobId.js';
 import {
   bad, booleanOption, describe, directiveValue, envOption, numberIn, parseWalltime, stringOption, wholeNumber,
 } from './options.js';
-import { runCommand, type CommandResult } from './runCommand.js';
 import { SlurmCommandError, sbatchHint } from './SlurmCommandError.js';
 import { parseScontrolJob, parseSqueue, saysInvalidJobId, SQUEUE_FORMAT, type SlurmJobReport } from './slurmOutput.js';
 import { mapSlurmState } from './slurmStates.js';
 import {
   checkTemplate, DEFAULT_TEMPLATE, environmentLines, formatSlurmTime, renderTemplate, sbatchDirectives,
 } from './submitScript.js';
-import { shellQuote } from './shellQuote.js';
 
 /**
  * Options of {@link SlurmProvider}: plain data (a `launcher` object aside), with Parsl's defaults.
@@ -574,8 +572,8 @@ export class SlurmProvider implements ExecutionProvider {
     };
   }
 
-  #run(program: string, args: readonly string[]): Promise<CommandResult> {
-    return runCommand(program, args, { timeoutMs: this.cmdTimeout * 1000 });
+  #run(program: string, args: readonly string[]): Promise<SchedulerCommandResult> {
+    return runSchedulerCommand(program, args, { timeoutMs: this.cmdTimeout * 1000 });
   }
 
   #writeScript(dir: string, base: string, command: string, tasksPerNode: number): { name: string; scriptPath: string } {

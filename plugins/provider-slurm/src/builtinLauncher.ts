@@ -1,7 +1,6 @@
 // The launcher SlurmProvider uses when it is given none: SrunLauncher of @parsl-ts/launchers in
 // miniature (plugins do not import each other). Internal.
-import type { Launcher } from '@parsl-ts/core';
-import { shellQuote } from './shellQuote.js';
+import { shellQuote, type Launcher } from '@parsl-ts/core';
 
 /**
  * Runs `tasksPerNode × nodesPerBlock` copies of the command as the tasks of one srun step, each

@@ -1,7 +1,7 @@
 // The submit script: a template with {{placeholders}}, and the #SBATCH directives. Internal
 // (the default template and the placeholder names are documented in the README).
 import { bad } from './options.js';
-import { shellQuote } from './shellQuote.js';
+import { shellQuote } from '@parsl-ts/core';
 
 /**
  * The default submit script. `{{directives}}` and `{{schedulerOptions}}` come first: sbatch reads

@@ -1,21 +1,51 @@
-// Run one scheduler command with a time limit and capture what it printed. Internal.
 import { spawn } from 'node:child_process';
 import { shellQuote } from './shellQuote.js';
 
-/** What a scheduler command did. */
-export interface CommandResult {
+/**
+ * What a scheduler command did: its command line, exit status or signal, what it printed, and
+ * whether it ran past its time limit or could not be started. {@link runSchedulerCommand} makes
+ * one; {@link SchedulerCommandError} quotes it.
+ *
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * const result: SchedulerCommandResult = await runSchedulerCommand('squeue', ['--me'], { timeoutMs: 30_000 });
+ * if (result.exitCode !== 0) console.error(result.commandLine, result.stderr);
+ * ```
+ */
+export interface SchedulerCommandResult {
   /** The command line as a user could paste it into a shell. */
   readonly commandLine: string;
   /** Exit status, or null when it was killed by a signal or never started. */
   readonly exitCode: number | null;
   /** The signal that killed it (our timeout's, or another). */
   readonly signal: NodeJS.Signals | null;
+  /** What it printed on stdout (at most 16 MiB of stdout and stderr together are kept). */
   readonly stdout: string;
+  /** What it printed on stderr. */
   readonly stderr: string;
   /** True when it ran past its time limit and was killed. */
   readonly timedOut: boolean;
   /** Set when the program could not be started at all (ENOENT: not installed). */
   readonly spawnError?: NodeJS.ErrnoException;
+}
+
+/**
+ * Options of {@link runSchedulerCommand}.
+ *
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * const options: SchedulerCommandOptions = { timeoutMs: 30_000, cwd: '/tmp' };
+ * ```
+ */
+export interface SchedulerCommandOptions {
+  /** Milliseconds the command may run before its process group gets SIGTERM (then SIGKILL 2 s later). */
+  readonly timeoutMs: number;
+  /** Working directory. Default: this process's. */
+  readonly cwd?: string;
+  /** Environment. Default: this process's. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Output past this many bytes is dropped (a scheduler's answer for one provider's jobs is small). */
@@ -24,15 +54,20 @@ const MAX_OUTPUT = 16 * 1024 * 1024;
 const KILL_AFTER_MS = 2000;
 
 /**
- * Run `program args...` (no shell) with stdin closed, in a process group of its own. Resolves,
- * never rejects: a program that is missing, fails, or runs past `timeoutMs` (SIGTERM to its group,
- * then SIGKILL) is reported in the result.
- * Resolves at most `timeoutMs + KILL_AFTER_MS + 1 s` after the call, even if the process ignores
- * SIGKILL's effect on its pipes (a grandchild keeping them open).
+ * Run a scheduler's client command (`sbatch`, `squeue`, `qsub`, ...): `program args...` without a
+ * shell, stdin closed, in a process group of its own, with stdout and stderr captured. Resolves,
+ * never rejects: a program that is missing, fails, or runs past `timeoutMs` (SIGTERM to its
+ * group, then SIGKILL) is reported in the result. Resolves at most `timeoutMs` + 3 s after the
+ * call, even when a grandchild keeps the pipes open.
+ *
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * const result = await runSchedulerCommand('sbatch', ['--parsable', script], { timeoutMs: 30_000 });
+ * if (result.exitCode !== 0) throw new SchedulerCommandError(ErrorCodes.ProviderSubmit, 'sbatch refused the block', result, 'see stderr');
+ * ```
  */
-export function runCommand(
-  program: string, args: readonly string[], options: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv },
-): Promise<CommandResult> {
+export function runSchedulerCommand(program: string, args: readonly string[], options: SchedulerCommandOptions): Promise<SchedulerCommandResult> {
   const commandLine = [program, ...args].map(shellQuote).join(' ');
   return new Promise((resolve) => {
     const stdout: Buffer[] = [];
@@ -80,10 +115,4 @@ export function runCommand(
     child.once('error', (error: NodeJS.ErrnoException) => finish(null, null, error));
     child.once('close', (code, signal) => finish(code, signal));
   });
-}
-
-/** `first line of text` shortened, for messages. */
-export function firstLines(text: string, lines = 8): string {
-  const all = text.trim().split('\n');
-  return all.length <= lines ? all.join('\n') : `${all.slice(0, lines).join('\n')}\n... (${all.length - lines} more lines)`;
 }
