@@ -51,6 +51,7 @@ export { JobState, TERMINAL_JOB_STATES, type ExecutionProvider, type JobStatus }
 export { runSchedulerCommand, type SchedulerCommandOptions, type SchedulerCommandResult } from './providers/runSchedulerCommand.js';
 export { SchedulerCommandError } from './providers/SchedulerCommandError.js';
 export { shellQuote } from './providers/shellQuote.js';
+export { builtinSingleNodeLauncher } from './providers/builtinSingleNodeLauncher.js';
 export type { Launcher } from './interfaces/Launcher.js';
 export type {
   Staging, StagingContext, InTaskStagingStep, InTaskFile, InTaskStagingContext, InTaskStagingRunner, TaskStaging,

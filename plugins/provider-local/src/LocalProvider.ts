@@ -3,10 +3,9 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  ConfigError, ErrorCodes, instantiatePlugin, importFrom, JobState,
+  builtinSingleNodeLauncher, ConfigError, ErrorCodes, instantiatePlugin, importFrom, JobState, shellQuote,
   type ExecutionProvider, type JobStatus, type Launcher, type Logger, type PluginDescriptor,
 } from '@parsl-ts/core';
-import { builtinSingleNodeLauncher, shellQuote } from './builtinLauncher.js';
 import { bad, describe, envOption, numberIn, parseWalltime, stringOption, wholeNumber } from './options.js';
 
 /**

@@ -2,10 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  ConfigError, ErrorCodes, runSchedulerCommand, shellQuote, JobState, TERMINAL_JOB_STATES,
+  builtinSingleNodeLauncher, ConfigError, ErrorCodes, JobState, runSchedulerCommand, shellQuote, TERMINAL_JOB_STATES,
   type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
 } from '@parsl-ts/core';
-import { builtinSingleNodeLauncher } from './builtinLauncher.js';
 import { jobKey, parseQsubOutput } from './jobId.js';
 import {
   bad, describe, envOption, numberIn, parseWalltime, stringOption, wholeNumber, wordOption,

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  ConfigError, ErrorCodes, runSchedulerCommand, shellQuote, importFrom, instantiatePlugin, JobState, TERMINAL_JOB_STATES,
-  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult, type PluginDescriptor,
+  ConfigError, ErrorCodes, importFrom, instantiatePlugin, JobState, runSchedulerCommand, shellQuote, TERMINAL_JOB_STATES,
+  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type PluginDescriptor, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { builtinSrunLauncher } from './builtinLauncher.js';
 import { formatJobRef, parseJobRef, parseSbatchOutput, type SlurmJobRef } from './jobId.js';

@@ -1,18 +1,21 @@
-// The launcher LocalProvider uses when it is given none: the single-node launcher of
-// @parsl-ts/launchers in miniature (plugins do not import each other). Internal.
-import type { Launcher } from '@parsl-ts/core';
-
-/** Quote a string as one POSIX shell word (see shellQuote in @parsl-ts/launchers). */
-export function shellQuote(value: string): string {
-  if (value === '') return "''";
-  if (/^[A-Za-z0-9_\/.,:=@%+-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+import type { Launcher } from '../interfaces/Launcher.js';
+import { shellQuote } from './shellQuote.js';
 
 /**
- * Runs `tasksPerNode × nodesPerBlock` copies of the command in the background on this machine,
- * each as `bash -c '<command>'` with `CORES`, `PARSL_LAUNCHER_RANK` and `PARSL_LAUNCHER_SIZE`,
- * waits for all and ends with the status of the first copy that failed.
+ * The launcher a provider uses when it is given none and its blocks run their copies on one node
+ * (Parsl's default for LocalProvider and the PBS providers): `SingleNodeLauncher` of
+ * `@parsl-ts/launchers` in miniature, in core because plugins do not import each other. It runs
+ * `tasksPerNode × nodesPerBlock` copies of the command in the background, each as
+ * `bash -c '<command>'` with `CORES`, `PARSL_LAUNCHER_RANK` and `PARSL_LAUNCHER_SIZE`, forwards
+ * SIGTERM, SIGINT and SIGHUP to them, waits for all and ends with the status of the first copy
+ * (in start order) that failed. Its name is `single-node (built in)`.
+ *
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * const launcher = options.launcher ?? builtinSingleNodeLauncher;
+ * const scriptBody = launcher.wrap('parsl-ts-worker-pool --url ws://...', 2, 1);
+ * ```
  */
 export const builtinSingleNodeLauncher: Launcher = Object.freeze({
   name: 'single-node (built in)',
