@@ -30,8 +30,10 @@ describe('plugin manifest', () => {
 
   it('refuses a launcher entry that names a plugin of another kind, and bad options, with coded errors', async () => {
     registerPlugin(plugin);
+    // Core instantiates nested plugin entries before the factory runs: the "launcher" is a
+    // LocalProvider, which the provider refuses by the option's name.
     await expect(instantiatePlugin({ package: '@parsl-ts/provider-local', options: { launcher: { package: '@parsl-ts/provider-local' } } }, 'provider'))
-      .rejects.toMatchObject({ code: 'PARSL_PLUGIN_LOAD' });
+      .rejects.toMatchObject({ code: 'PARSL_INVALID_CONFIG', path: 'LocalProvider.launcher' });
     await expect(instantiatePlugin({ package: '@parsl-ts/provider-local', options: { maxBlocks: -1 } }, 'provider'))
       .rejects.toMatchObject({ code: 'PARSL_INVALID_CONFIG' });
   });
