@@ -663,7 +663,8 @@ export class DataFlowKernel implements TaskSubmitter {
     this.finish(record);
     if (outcome.ok) {
       record.future.settleResolve(outcome.value);
-      for (const output of record.future.outputs) output.settleResolve(output.file);
+      // A staged-out output's DataFuture settles when its stage-out task does.
+      for (const output of record.future.outputs) if (this.staging === undefined || !this.staging.settlesLater(output)) output.settleResolve(output.file);
     } else {
       if (record.state === TaskState.failed) this.logger.info({ taskId: record.id, app: record.definition.name, err: outcome.error }, 'task failed');
       record.future.settleReject(outcome.error);

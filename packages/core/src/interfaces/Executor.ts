@@ -52,7 +52,7 @@ export interface ExecutorTask {
    * In-task staging steps, when some of the task's files are staged on the worker. Run by
    * `executeTask` of `@parsl-ts/core/worker` around the app; executors only carry them.
    *
-   * @since 0.1.1
+   * @since 0.2.0
    */
   readonly staging?: TaskStaging;
 }

@@ -22,13 +22,13 @@ export interface StagingContext {
    * (not created: create it when you write into it). Use it unless the provider was given a folder
    * of its own; workers must see it (the same machine or a shared filesystem).
    *
-   * @since 0.1.1
+   * @since 0.2.0
    */
   readonly workingDir?: string;
   /**
    * The run's logger, scoped to the staging provider.
    *
-   * @since 0.1.1
+   * @since 0.2.0
    */
   readonly logger?: Logger;
 }
@@ -70,7 +70,7 @@ export interface Staging {
    * The manifest of the plugin that made this provider; `loadConfig` checks its core range, so an
    * instance created with `new` is checked like one named in a config file.
    *
-   * @since 0.1.1
+   * @since 0.2.0
    */
   readonly manifest?: PluginManifest;
 }
@@ -89,12 +89,19 @@ export interface InTaskStagingStep {
   readonly plugin: PluginDescriptor;
   /** The file, in plain form. */
   readonly file: { readonly url: string; readonly localPath?: string };
+  /**
+   * Where on the worker the task's working directory for this file is made (a new folder per
+   * task, removed after it) when `file.localPath` is not set. Default: the temporary folder.
+   *
+   * @since 0.2.0
+   */
+  readonly workingDir?: string;
 }
 
 /**
  * A file as an in-task staging runner gets it: its URL and where it is (or must be) on the worker.
  *
- * @since 0.1.1
+ * @since 0.2.0
  */
 export interface InTaskFile {
   /** The URL the file was named by. */
@@ -106,7 +113,7 @@ export interface InTaskFile {
 /**
  * What an in-task staging runner is told besides the file.
  *
- * @since 0.1.1
+ * @since 0.2.0
  */
 export interface InTaskStagingContext {
   /** Task id. */
@@ -122,7 +129,7 @@ export interface InTaskStagingContext {
  * {@link InTaskStagingStep}'s `plugin` returns. Resolve when the data is in place (stage-in) or
  * delivered (stage-out); reject with a `StagingError` that names the URL and says what happened.
  *
- * @since 0.1.1
+ * @since 0.2.0
  * @example
  * ```ts
  * export const copyIn = (): InTaskStagingRunner => async (file) => { await copyFile(new URL(file.url).pathname, file.localPath); };
@@ -135,7 +142,7 @@ export type InTaskStagingRunner = (file: InTaskFile, context: InTaskStagingConte
  * runs `stageIn` before the app, sets each staged File's `localPath` in the arguments, runs the
  * app, then runs `stageOut`.
  *
- * @since 0.1.1
+ * @since 0.2.0
  */
 export interface TaskStaging {
   /** Steps run before the app. */

@@ -7,6 +7,7 @@ import { registerPlugin } from '../config/pluginLoader.js';
 import { File } from '../data/File.js';
 import type { Logger } from '../dfk/logger.js';
 import type { TaskRecord } from '../dfk/TaskRecord.js';
+import { TaskState } from '../dfk/TaskState.js';
 import { ErrorCodes } from '../errors/codes.js';
 import { ConfigError, StagingError, UsageError } from '../errors/usageErrors.js';
 import type { AppFuture } from '../futures/AppFuture.js';
@@ -120,7 +121,7 @@ export class StagingManager {
       const dataFuture = new DataFuture(file, record.future);
       (record.future.outputs as DataFuture[])[output.index] = dataFuture;
       this.stagedOutputs.add(dataFuture);
-      const stagedOut = this.submitStaging(output.provider, 'out', record.executor, [file, record.id, record.executor, record.future]);
+      const stagedOut = this.submitStaging(output.provider, 'out', record.executor, [file, record.id, record.executor, record.future, new OwnerTask(record.future)]);
       stagedOut.then(
         () => { if (!dataFuture.done()) dataFuture.settleResolve(file); },
         (error: unknown) => { if (!dataFuture.done()) dataFuture.settleReject(error); },
@@ -198,7 +199,7 @@ export class StagingManager {
     if (app === undefined) {
       const run = direction === 'in'
         ? (file: File, owner: number, executor: string) => this.stageIn(provider, file, owner, executor)
-        : (file: File, owner: number, executor: string) => this.stageOut(provider, file, owner, executor);
+        : (file: File, owner: number, executor: string, _result: unknown, ownerTask: OwnerTask) => this.stageOut(provider, file, owner, executor, ownerTask);
       app = joinApp(run, { name: `stage_${direction}_${provider.name}`, executors: [label] }) as unknown as App<unknown[], unknown>;
       this.apps.set(key, app);
     }
@@ -221,7 +222,10 @@ export class StagingManager {
     return staged;
   }
 
-  private async stageOut(provider: Staging, file: File, owner: number, executor: string): Promise<File> {
+  private async stageOut(provider: Staging, file: File, owner: number, executor: string, ownerTask: OwnerTask): Promise<File> {
+    // A result served from the memoizer was not computed now: its outputs were delivered by the
+    // run that computed it, and there is nothing here to stage out.
+    if (ownerTask.future.state === TaskState.memo_done) return file;
     try {
       await access(file.localPath!);
     } catch (cause) {
@@ -254,6 +258,14 @@ export function isStagingProvider(value: unknown): value is Staging {
   const provider = value as Partial<Staging> | null;
   return typeof provider === 'object' && provider !== null && typeof provider.name === 'string' &&
     typeof provider.canStageIn === 'function' && typeof provider.canStageOut === 'function';
+}
+
+/**
+ * Hands a stage-out task its app's future without making it a dependency again (the DataFlowKernel
+ * only looks into arrays and plain objects for futures).
+ */
+class OwnerTask {
+  constructor(readonly future: AppFuture<unknown>) {}
 }
 
 function validateProvider(provider: Staging, index: number): void {

@@ -18,20 +18,28 @@ interface PlacedStep { readonly step: InTaskStagingStep; readonly file: InTaskFi
 
 /**
  * Run a task with its in-task staging on a worker: place every staged file (where its step says,
- * or in a new working directory of the task's own under the temporary folder), run the stage-in
- * steps, give each File of the arguments whose URL was staged its local path, run the task, then
- * run the stage-out steps. The working directory is removed afterwards, whatever happened.
+ * or in a new working directory of the task's own, made in the step's `workingDir` or the
+ * temporary folder), run the stage-in steps, give each File of the arguments whose URL was staged
+ * its local path, run the task, then run the stage-out steps. The working directories are removed
+ * afterwards, whatever happened.
  * A step that fails rejects with a StagingError naming the URL; the task then fails with it.
  *
  * @internal
  */
 export async function runWithInTaskStaging(task: ExecutorTask, staging: TaskStaging, run: () => Promise<unknown>): Promise<unknown> {
   const names = new UniqueNames();
-  let workingDir: string | undefined;
+  /** The task's working directories, by the folder they were made in (one per folder). */
+  const workingDirs = new Map<string, string>();
   const place = async (step: InTaskStagingStep): Promise<PlacedStep> => {
     let localPath = step.file.localPath;
     if (localPath === undefined) {
-      workingDir ??= await mkdtemp(join(tmpdir(), `parsl-ts-task-${task.id}-`));
+      const parent = step.workingDir ?? tmpdir();
+      let workingDir = workingDirs.get(parent);
+      if (workingDir === undefined) {
+        await mkdir(parent, { recursive: true });
+        workingDir = await mkdtemp(join(parent, `parsl-ts-task-${task.id}-`));
+        workingDirs.set(parent, workingDir);
+      }
       localPath = join(workingDir, names.take(stagedFileName(new File(step.file.url).path)));
     }
     await mkdir(dirname(localPath), { recursive: true });
@@ -58,7 +66,7 @@ export async function runWithInTaskStaging(task: ExecutorTask, staging: TaskStag
     }));
     return value;
   } finally {
-    if (workingDir !== undefined) await rm(workingDir, { recursive: true, force: true }).catch(() => undefined);
+    for (const workingDir of workingDirs.values()) await rm(workingDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -127,6 +127,25 @@ describe('separate-task staging', () => {
     expect((error as StagingError).message).toContain('did not write');
   });
 
+  it('a result served from the memoizer stages nothing out again (its outputs were delivered when it was computed)', async () => {
+    const k = await start([new CopyStaging('separate-task')]);
+    const cached = app(async (text: string, o: { outputs: File[] }) => {
+      (await import('node:fs')).writeFileSync(o.outputs[0]!.filepath, text);
+      return text.length;
+    }, { ship: 'value', cache: true });
+    const url = `copy://${join(src, 'memo.txt')}`;
+    const first = cached('remember me', { outputs: [new File(url)] });
+    await first.outputs[0];
+    rmSync(join(src, 'memo.txt'));
+    const second = cached('remember me', { outputs: [new File(url)] });
+    expect(await second).toBe(11);
+    await second.outputs[0];
+    await k.waitForCurrentTasks({ timeoutMs: 5000 });
+    expect(second.state).toBe(TaskState.memo_done);
+    expect(k.counts()).toMatchObject({ failed: 0, memo_done: 1 });
+    expect(existsSync(join(src, 'memo.txt'))).toBe(false);
+  });
+
   it('cleanup() stops a stage-in that waits, and nothing hangs', async () => {
     const k = await start([new CopyStaging('separate-task', { hang: true })]);
     const f = readInput({ inputs: [new File(`copy://${join(src, 'x')}`)] });

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { StagingError } from '@parsl-ts/core';
+
+/**
+ * How a download behaves (the plain-data options shared by both staging modes).
+ *
+ * @since 0.1.0
+ */
+export interface DownloadOptions {
+  /** Give up when the server sends nothing for this many seconds (connecting included). Default 60. */
+  readonly timeoutSeconds?: number;
+  /** Extra request headers, e.g. `Authorization`. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The default bound on a silent server, in seconds. */
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+
+/**
+ * Download `url` to `localPath`. The data goes to a temporary file next to it, renamed into place
+ * once complete, so a failed download never leaves a partial file where the task looks. Redirects
+ * are followed. Every failure is a StagingError naming the URL (without its password): an HTTP
+ * error status, a refused connection, an unknown host, a silent server, a file that cannot be
+ * written.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * await download('https://example.org/data.csv', '/tmp/task-1/data.csv', { timeoutSeconds: 30 });
+ * ```
+ */
+export async function download(url: string, localPath: string, options: DownloadOptions = {}, signal?: AbortSignal): Promise<void> {
+  const shown = redact(url);
+  const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  // An idle timer, not a total one: a large file may take long, a silent server may not.
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeoutMs);
+  };
+  const onAbort = (): void => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const part = `${localPath}.part-${randomBytes(4).toString('hex')}`;
+  // fetch refuses URLs with credentials: send them as Basic authentication instead.
+  const target = new URL(url);
+  const headers: Record<string, string> = { ...options.headers };
+  if (target.username !== '' || target.password !== '') {
+    headers.Authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
+    target.username = '';
+    target.password = '';
+  }
+  arm();
+  try {
+    let response: Response;
+    try {
+      response = await fetch(target, { headers, redirect: 'follow', signal: controller.signal });
+    } catch (cause) {
+      throw requestError(shown, cause, timedOut, timeoutMs, signal);
+    }
+    if (!response.ok || response.body === null) {
+      await response.body?.cancel().catch(() => undefined);
+      throw statusError(shown, response.status, response.statusText);
+    }
+    try {
+      await mkdir(dirname(localPath), { recursive: true });
+    } catch (cause) {
+      throw writeError(shown, localPath, cause);
+    }
+    const keepAlive = new Transform({ transform(chunk, _encoding, callback) { arm(); callback(null, chunk); } });
+    try {
+      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), keepAlive, createWriteStream(part));
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException)?.code;
+      if (code === 'EACCES' || code === 'ENOENT' || code === 'ENOSPC' || code === 'EROFS' || code === 'EISDIR') throw writeError(shown, localPath, cause);
+      throw requestError(shown, cause, timedOut, timeoutMs, signal);
+    }
+    try {
+      await rename(part, localPath);
+    } catch (cause) {
+      throw writeError(shown, localPath, cause);
+    }
+  } catch (error) {
+    await rm(part, { force: true }).catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function statusError(url: string, status: number, statusText: string): StagingError {
+  const hint = status === 404 || status === 410
+    ? 'the server has no file at this URL: check the URL'
+    : status === 401 || status === 403
+      ? 'the server refused access: pass credentials with the `headers` option (e.g. Authorization), or check them'
+      : status >= 500
+        ? 'the server failed: try again later, or give the app retries'
+        : 'check the URL and what the server expects';
+  return new StagingError(url, `HTTP ${status}${statusText ? ` ${statusText}` : ''}`, { hint });
+}
+
+function requestError(url: string, cause: unknown, timedOut: boolean, timeoutMs: number, signal: AbortSignal | undefined): StagingError {
+  if (timedOut) {
+    return new StagingError(url, `the server sent nothing for ${timeoutMs / 1000} s`, {
+      cause, hint: 'check that the server is up, or raise timeoutSeconds',
+    });
+  }
+  if (signal?.aborted) return new StagingError(url, 'the download was stopped (the workflow is shutting down)', { cause });
+  const inner = (cause as { cause?: unknown })?.cause ?? cause;
+  const code = (inner as NodeJS.ErrnoException)?.code;
+  const message = (inner as Error)?.message ?? String(inner);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new StagingError(url, `connection refused (${message})`, { cause, hint: 'nothing listens at this host and port: is the server running, and is the URL right?' });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new StagingError(url, `host not found (${message})`, { cause, hint: 'check the host name in the URL and the DNS where the task runs' });
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return new StagingError(url, `the connection was closed early (${message})`, { cause, hint: 'the server dropped the connection: try again, or give the app retries' });
+    default:
+      return new StagingError(url, message, { cause });
+  }
+}
+
+function writeError(url: string, localPath: string, cause: unknown): StagingError {
+  const code = (cause as NodeJS.ErrnoException)?.code;
+  return new StagingError(url, `cannot write ${localPath}${code ? ` (${code})` : ''}`, {
+    cause, hint: code === 'EACCES' || code === 'EROFS' ? 'the folder is not writable: choose a workingDir the task may write to' : 'check the working directory and the free space',
+  });
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
