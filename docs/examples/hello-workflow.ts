@@ -1,17 +1,16 @@
 /**
  * hello-workflow: a small parsl-ts workflow on the embedded default — a thread pool with one
- * worker per core on this machine. It shows
+ * worker per core on this machine — recorded by SQLite monitoring. It shows
  *
  *   1. a bash app whose stdout is redirected to a file,
  *   2. futures passed as arguments (a task waits for the tasks it depends on),
  *   3. a fan-out of 200 tasks and a fan-in task that waits for all of them,
- *   4. a File output of one app feeding another app.
+ *   4. a File output of one app feeding another app,
+ *   5. every task, try and state change recorded in runinfo/monitoring.db, for
+ *      `parsl-ts visualize runinfo/monitoring.db` (a web dashboard) or plain SQL.
  *
- * Run it from the repository root (after `pnpm install && pnpm build`):
- *
- *   node packages/cli/dist/bin.js run docs/examples/hello-workflow.ts
- *
- * or, in a project that installed @parsl-ts/core and @parsl-ts/cli: `npx parsl-ts run hello-workflow.ts`.
+ * Run it from the repository root with `pnpm example`, or in a project that installed
+ * @parsl-ts/core, @parsl-ts/cli and @parsl-ts/monitoring-sqlite: `npx parsl-ts run hello-workflow.ts`.
  * `parsl-ts run` shows the tasks' progress on stderr; the results go to stdout. Each run writes
  * its log under ./runinfo/NNN/.
  *
@@ -21,8 +20,9 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { app, bashApp, File, loadConfig } from '@parsl-ts/core';
+import { MonitoringHub } from '@parsl-ts/monitoring-sqlite';
 
 /** A bash app: returns the command line to run. `{ stdout }` at the call redirects its output. */
 const hello = bashApp((name: string) => `echo "hello, ${name}, from $(hostname) (pid $$)"`, { name: 'hello' });
@@ -48,7 +48,9 @@ const sumFile = app(async (o: { inputs: File[] }) => {
 }, { name: 'sum_file' });
 
 const workDir = mkdtempSync(join(tmpdir(), 'hello-workflow-'));
-const dfk = await loadConfig({}); // the embedded default: @parsl-ts/executor-threads, msgpack
+// The embedded default (@parsl-ts/executor-threads, msgpack), with monitoring into
+// runinfo/monitoring.db (next to the run directories; shared by every run).
+const dfk = await loadConfig({ monitoring: new MonitoringHub() });
 try {
   // 1. A bash app with its stdout in a file. The future resolves to the exit code (0).
   const greeting = hello('parsl-ts', { stdout: join(workDir, 'hello.out') });
@@ -71,6 +73,8 @@ try {
   const counts = dfk.counts();
   console.log(`tasks: ${counts.submitted} submitted, ${counts.exec_done} done, ${counts.failed + counts.dep_fail} failed`);
 } finally {
-  await dfk.cleanup();
+  await dfk.cleanup(); // also writes the last monitoring records
   rmSync(workDir, { recursive: true, force: true });
 }
+const database = relative(process.cwd(), join(dfk.runDir, '..', 'monitoring.db'));
+console.log(`monitoring: run ${dfk.runId} recorded in ${database} — see it with: npx parsl-ts visualize ${database}`);

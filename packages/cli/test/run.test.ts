@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, EXAMPLES, HAS_SCRIPT, runCli, runCommand, shellQuote, tempDir } from './helpers.js';
@@ -37,6 +37,9 @@ describe('parsl-ts run', () => {
     // No terminal control sequences when stderr is not a terminal.
     expect(result.stderr).not.toContain('\x1b[');
     expect(existsSync(join(tmp.dir, 'runinfo', '000', 'parsl.log'))).toBe(true);
+    // The example records to SQLite monitoring, next to the run directories.
+    expect(result.stdout).toMatch(/monitoring: run [0-9a-f-]{36} recorded in runinfo\/monitoring\.db — see it with: npx parsl-ts visualize runinfo\/monitoring\.db/);
+    expect(statSync(join(tmp.dir, 'runinfo', 'monitoring.db')).size).toBeGreaterThan(4096);
   });
 
   it.skipIf(!HAS_SCRIPT)('redraws one progress line with a bar on a terminal', async () => {

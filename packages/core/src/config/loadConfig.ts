@@ -92,7 +92,7 @@ export async function resolveConfig(config: Config, baseDir: string = process.cw
   }
   if (problems.length > 0) throw combine(problems);
   // Instances made with `new` are checked against the running core like plugins loaded by name.
-  for (const instance of [...(executors ?? []), ...(config.serializer ? [config.serializer] : []), ...Object.values(config.executorSerializers ?? {}), ...(config.memoizer ? [config.memoizer] : [])]) {
+  for (const instance of [...(executors ?? []), ...(config.serializer ? [config.serializer] : []), ...Object.values(config.executorSerializers ?? {}), ...(config.memoizer ? [config.memoizer] : []), ...(config.monitoring ? [config.monitoring] : [])]) {
     if (instance.manifest) registerPlugin(instance.manifest);
   }
   executors ??= [await instantiatePlugin<Executor>({ package: DEFAULT_EXECUTOR_PACKAGE, options: { label: 'local', maxThreads: availableParallelism() } }, 'executor', (s) => importFrom(s, baseDir))];

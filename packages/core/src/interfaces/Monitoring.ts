@@ -1,3 +1,4 @@
+import type { PluginManifest } from '../config/PluginManifest.js';
 import type { TaskState } from '../dfk/TaskState.js';
 
 /**
@@ -71,4 +72,6 @@ export interface Monitoring {
   start(context: { runId: string; runDir: string }): Promise<MonitoringRadio>;
   /** Stop the hub after every record has been written. Bounded. */
   stop(): Promise<void>;
+  /** The manifest of the plugin that made this hub; `loadConfig` checks its core range. @since 0.2.0 */
+  readonly manifest?: PluginManifest;
 }
