@@ -52,6 +52,9 @@ export { runSchedulerCommand, type SchedulerCommandOptions, type SchedulerComman
 export { SchedulerCommandError } from './providers/SchedulerCommandError.js';
 export { shellQuote } from './providers/shellQuote.js';
 export { builtinSingleNodeLauncher } from './providers/builtinSingleNodeLauncher.js';
+export {
+  checkSubmitTemplate, defaultSubmitTemplate, renderSubmitScript, SUBMIT_SCRIPT_PLACEHOLDERS, type SubmitScriptJob, type SubmitScriptSettings,
+} from './providers/submitScript.js';
 export type { Launcher } from './interfaces/Launcher.js';
 export type {
   Staging, StagingContext, InTaskStagingStep, InTaskFile, InTaskStagingContext, InTaskStagingRunner, TaskStaging,

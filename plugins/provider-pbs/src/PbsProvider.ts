@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  builtinSingleNodeLauncher, ConfigError, ErrorCodes, JobState, runSchedulerCommand, shellQuote, TERMINAL_JOB_STATES,
+  builtinSingleNodeLauncher, checkSubmitTemplate, ConfigError, ErrorCodes, JobState, renderSubmitScript, runSchedulerCommand, TERMINAL_JOB_STATES,
   type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { jobKey, parseQsubOutput } from './jobId.js';
@@ -12,7 +12,7 @@ import {
 import { PbsCommandError, qsubHint } from './PbsCommandError.js';
 import { mapPbsState, type PbsFlavor } from './pbsStates.js';
 import { isGoneMessage, parseQstatFull, parseQstatJson, refusedOption, type PbsJobReport } from './qstatOutput.js';
-import { checkTemplate, DEFAULT_TEMPLATE, environmentLines, formatPbsTime, renderTemplate } from './submitScript.js';
+import { DEFAULT_TEMPLATE, formatPbsTime } from './submitScript.js';
 
 /**
  * Options both PBS providers take: plain data (a `launcher` object aside), with Parsl's defaults.
@@ -211,7 +211,7 @@ export abstract class PbsProvider implements ExecutionProvider {
     if (this.initBlocks > this.maxBlocks) bad(owner, 'initBlocks', `(${this.initBlocks}) is above maxBlocks (${this.maxBlocks})`, 'set initBlocks <= maxBlocks, or raise maxBlocks');
     this.parallelism = numberIn(owner, o, 'parallelism', 1, 0, 1);
     this.template = stringOption(owner, o, 'template', DEFAULT_TEMPLATE, true);
-    checkTemplate(owner, this.template);
+    checkSubmitTemplate(owner, this.template);
     this.env = envOption(owner, o.env);
     this.cmdTimeout = numberIn(owner, o, 'cmdTimeout', 30, 0, Infinity, true);
     this.statusPollingInterval = numberIn(owner, o, 'statusPollingInterval', 60, 0, Infinity, true);
@@ -529,21 +529,8 @@ export abstract class PbsProvider implements ExecutionProvider {
       `#PBS -l walltime=${formatPbsTime(this.walltimeSeconds)}`,
       ...this.resourceDirectives(tasksPerNode),
     ].join('\n');
-    return renderTemplate(this.template, {
-      directives,
-      schedulerOptions: this.schedulerOptions,
-      jobName: name,
-      jobNameQuoted: shellQuote(name),
-      environment: environmentLines(this.env),
-      workerInit: this.workerInit,
-      command: this.launcher.wrap(command, tasksPerNode, this.nodesPerBlock),
-      launcher: this.launcher.name,
-      nodesPerBlock: String(this.nodesPerBlock),
-      tasksPerNode: String(tasksPerNode),
-      walltime: formatPbsTime(this.walltimeSeconds),
-      scriptDir: this.scriptDir,
-      stdoutPath,
-      stderrPath,
+    return renderSubmitScript(this, {
+      directives, jobName: name, command, tasksPerNode, walltime: formatPbsTime(this.walltimeSeconds), scriptDir: this.scriptDir, stdoutPath, stderrPath,
     });
   }
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  ConfigError, ErrorCodes, importFrom, instantiatePlugin, JobState, runSchedulerCommand, shellQuote, TERMINAL_JOB_STATES,
+  checkSubmitTemplate, ConfigError, ErrorCodes, importFrom, instantiatePlugin, JobState, renderSubmitScript, runSchedulerCommand, TERMINAL_JOB_STATES,
   type ExecutionProvider, type JobStatus, type Launcher, type Logger, type PluginDescriptor, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { builtinSrunLauncher } from './builtinLauncher.js';
@@ -13,9 +13,7 @@ import {
 import { SlurmCommandError, sbatchHint } from './SlurmCommandError.js';
 import { parseScontrolJob, parseSqueue, saysInvalidJobId, SQUEUE_FORMAT, type SlurmJobReport } from './slurmOutput.js';
 import { mapSlurmState } from './slurmStates.js';
-import {
-  checkTemplate, DEFAULT_TEMPLATE, environmentLines, formatSlurmTime, renderTemplate, sbatchDirectives,
-} from './submitScript.js';
+import { DEFAULT_TEMPLATE, formatSlurmTime, sbatchDirectives } from './submitScript.js';
 
 /**
  * Options of {@link SlurmProvider}: plain data (a `launcher` object aside), with Parsl's defaults.
@@ -239,7 +237,7 @@ export class SlurmProvider implements ExecutionProvider {
     if (this.initBlocks > this.maxBlocks) bad('initBlocks', `(${this.initBlocks}) is above maxBlocks (${this.maxBlocks})`, 'set initBlocks <= maxBlocks, or raise maxBlocks');
     this.parallelism = numberIn(o, 'parallelism', 1, 0, 1);
     this.template = stringOption(o, 'template', DEFAULT_TEMPLATE, true);
-    checkTemplate(this.template);
+    checkSubmitTemplate('SlurmProvider', this.template, 'sbatch refuses a script without one');
     this.env = envOption(o.env);
     this.cmdTimeout = numberIn(o, 'cmdTimeout', 30, 0, Infinity, true);
     this.statusPollingInterval = numberIn(o, 'statusPollingInterval', 60, 0, Infinity, true);
@@ -607,21 +605,8 @@ export class SlurmProvider implements ExecutionProvider {
       ...(this.coresPerNode !== undefined ? { coresPerNode: this.coresPerNode } : {}),
       ...(this.memPerNode !== undefined ? { memPerNode: this.memPerNode } : {}),
     });
-    return renderTemplate(this.template, {
-      directives,
-      schedulerOptions: this.schedulerOptions,
-      jobName: name,
-      jobNameQuoted: shellQuote(name),
-      environment: environmentLines(this.env),
-      workerInit: this.workerInit,
-      command: this.launcher.wrap(command, tasksPerNode, this.nodesPerBlock),
-      launcher: this.launcher.name,
-      nodesPerBlock: String(this.nodesPerBlock),
-      tasksPerNode: String(tasksPerNode),
-      walltime: formatSlurmTime(this.walltimeSeconds),
-      scriptDir: this.scriptDir,
-      stdoutPath,
-      stderrPath,
+    return renderSubmitScript(this, {
+      directives, jobName: name, command, tasksPerNode, walltime: formatSlurmTime(this.walltimeSeconds), scriptDir: this.scriptDir, stdoutPath, stderrPath,
     });
   }
 }
