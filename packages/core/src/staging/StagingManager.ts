@@ -16,7 +16,7 @@ import type { ExecutorTask } from '../interfaces/Executor.js';
 import type { InTaskStagingStep, Staging, StagingContext } from '../interfaces/Staging.js';
 import { redactUrl, stagedFileName, UniqueNames } from './fileNames.js';
 import { asStagingError } from './stagingErrors.js';
-import { forEachInputSlot, isRemoteFile } from './taskFiles.js';
+import { forEachInputSlot, invocationOf, isRemoteFile } from './taskFiles.js';
 
 /**
  * What the staging manager needs from its DataFlowKernel: where the run lives, its log, and a way
@@ -55,6 +55,8 @@ export class StagingManager {
   private readonly providers: readonly Staging[];
   private readonly host: StagingHost;
   private readonly abort = new AbortController();
+  /** Tasks with remote files (dropped with the record). */
+  private readonly staged = new WeakSet<TaskRecord>();
   /** Tasks whose ExecutorTask carries in-task steps (dropped with the record). */
   private readonly inTask = new WeakSet<TaskRecord>();
   /** Output DataFutures settled by their stage-out task rather than by the app's task. */
@@ -86,6 +88,7 @@ export class StagingManager {
       if (file.scheme !== 'file') outputs.push({ index, file, provider: this.provider(file, 'out', record) });
     });
     if (inputs.length === 0 && outputs.length === 0) return;
+    this.staged.add(record);
 
     const names = new UniqueNames();
     const workingDir = this.workingDir(record.id);
@@ -130,11 +133,16 @@ export class StagingManager {
   }
 
   /**
-   * The task to hand to the executor: `task` itself, or a copy carrying the in-task steps for the
-   * remote files whose provider stages them on the worker. Called for every try.
+   * The task to hand to the executor: `task` itself when it has no remote files; otherwise a copy
+   * whose `inputs` are the staged Files (with their local paths, once separate-task stage-ins are
+   * done) and which carries the in-task steps for the remote files whose provider stages them on
+   * the worker. Called for every try.
    */
   withInTaskSteps(record: TaskRecord, task: ExecutorTask): ExecutorTask {
-    if (!this.inTask.has(record)) return task;
+    if (!this.staged.has(record)) return task;
+    const inputs = invocationOf(record.args)?.inputs;
+    const resolved = Array.isArray(inputs) ? { ...task, inputs: inputs.filter((i) => File.isFile(i)) as File[] } : task;
+    if (!this.inTask.has(record)) return resolved;
     const stageIn: InTaskStagingStep[] = [];
     const seen = new Set<string>();
     forEachInputSlot(record.args, (value) => {
@@ -150,8 +158,8 @@ export class StagingManager {
       const provider = this.provider(file, 'out', record);
       if (typeof provider.inTaskStageOut === 'function') stageOut.push(provider.inTaskStageOut(new File(file.url)));
     }
-    if (stageIn.length === 0 && stageOut.length === 0) return task;
-    return { ...task, staging: { stageIn, stageOut } };
+    if (stageIn.length === 0 && stageOut.length === 0) return resolved;
+    return { ...resolved, staging: { stageIn, stageOut } };
   }
 
   /** True when `output` is settled by its stage-out task, not when the app's task ends. */

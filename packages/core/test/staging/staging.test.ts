@@ -55,7 +55,8 @@ describe('separate-task staging', () => {
   it('stages an input in as a task of its own, before the app, into the run\'s staging folder', async () => {
     writeFileSync(join(src, 'in.txt'), 'hello from afar');
     const provider = new CopyStaging('separate-task');
-    const k = await start([provider]);
+    const executor = new InProcessExecutor();
+    const k = await start([provider], executor);
     const events: TaskEvent[] = [];
     k.onTaskEvent((e) => events.push(e));
     const f = readInput({ inputs: [new File(`copy://${join(src, 'in.txt')}`)] });
@@ -70,6 +71,9 @@ describe('separate-task staging', () => {
     expect(stageDone).toBeGreaterThanOrEqual(0);
     expect(appLaunched).toBeGreaterThan(stageDone);
     expect(provider.contexts[0]).toMatchObject({ taskId: f.tid, executorLabel: 'inproc', workingDir: join(k.runDir, 'staging', String(f.tid)) });
+    // The executor is told the staged input, with its local path.
+    const sent = executor.submitted.find((t) => t.id === f.tid)!;
+    expect(sent.inputs.map((i) => [i.url, i.localPath])).toEqual([[`copy://${join(src, 'in.txt')}`, result.localPath]]);
   });
 
   it('stages an output out after the app; the output\'s DataFuture settles when it is delivered', async () => {
