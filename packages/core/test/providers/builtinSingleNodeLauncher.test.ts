@@ -45,7 +45,8 @@ describe('builtinSingleNodeLauncher', () => {
     try {
       const deadline = Date.now() + 10_000;
       while ((out.match(/up/g) ?? []).length < 2 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
-      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      // 'close': the launcher has exited and so has every copy that shared its stdout.
+      const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
       child.kill('SIGTERM');
       const code = await Promise.race([exited, new Promise<'hung'>((done) => setTimeout(() => done('hung'), 10_000))]);
       expect(code).not.toBe('hung');
