@@ -52,6 +52,10 @@ export { runSchedulerCommand, type SchedulerCommandOptions, type SchedulerComman
 export { SchedulerCommandError } from './providers/SchedulerCommandError.js';
 export { shellQuote } from './providers/shellQuote.js';
 export { builtinSingleNodeLauncher } from './providers/builtinSingleNodeLauncher.js';
+export { ProviderOptionReader, type BlockCounts, type WalltimeRules } from './providers/ProviderOptionReader.js';
+export { describeValue } from './providers/describeValue.js';
+export { checkSubmitArguments } from './providers/checkSubmitArguments.js';
+export { withLauncherInstance } from './providers/withLauncherInstance.js';
 export {
   checkSubmitTemplate, defaultSubmitTemplate, renderSubmitScript, SUBMIT_SCRIPT_PLACEHOLDERS, type SubmitScriptJob, type SubmitScriptSettings,
 } from './providers/submitScript.js';

@@ -3,10 +3,9 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  builtinSingleNodeLauncher, ConfigError, ErrorCodes, instantiatePlugin, importFrom, JobState, shellQuote,
-  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type PluginDescriptor,
+  builtinSingleNodeLauncher, checkSubmitArguments, ConfigError, ErrorCodes, JobState, ProviderOptionReader, shellQuote, withLauncherInstance,
+  type ExecutionProvider, type JobStatus, type Launcher, type Logger,
 } from '@parsl-ts/core';
-import { bad, describe, envOption, numberIn, parseWalltime, stringOption, wholeNumber } from './options.js';
 
 /**
  * Options of {@link LocalProvider}: plain data, with Parsl's defaults.
@@ -76,10 +75,10 @@ export interface LocalProviderContext {
   readonly logger?: Logger;
 }
 
-const OPTION_KEYS = new Set([
+const OPTION_KEYS = [
   'label', 'initBlocks', 'minBlocks', 'maxBlocks', 'parallelism', 'nodesPerBlock', 'walltime', 'workerInit', 'launcher',
   'scriptDir', 'cmdTimeout', 'cancelGrace', 'statusPollingInterval', 'env',
-]);
+];
 
 interface Job {
   readonly id: string;
@@ -194,44 +193,26 @@ export class LocalProvider implements ExecutionProvider {
   readonly #usedNames = new Set<string>();
 
   constructor(options: LocalProviderOptions = {}) {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new ConfigError(`the options of LocalProvider must be an object, got ${describe(options)}`, {
-        path: 'LocalProvider', hint: 'pass plain data, e.g. new LocalProvider({ maxBlocks: 2 })', code: ErrorCodes.InvalidConfig,
-      });
-    }
-    const o = options as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
-      if (!OPTION_KEYS.has(key)) bad(key, 'is not an option of LocalProvider', `known options: ${[...OPTION_KEYS].join(', ')}`);
-    }
-    this.label = stringOption(o, 'label', 'local', true);
-    this.initBlocks = wholeNumber(o, 'initBlocks', 1, 0);
-    this.minBlocks = wholeNumber(o, 'minBlocks', 0, 0);
-    this.maxBlocks = wholeNumber(o, 'maxBlocks', 1, 0);
-    if (this.maxBlocks < this.minBlocks) {
-      bad('maxBlocks', `(${this.maxBlocks}) is below minBlocks (${this.minBlocks})`, 'set maxBlocks >= minBlocks');
-    }
-    if (this.initBlocks > this.maxBlocks) {
-      bad('initBlocks', `(${this.initBlocks}) is above maxBlocks (${this.maxBlocks})`, 'set initBlocks <= maxBlocks, or raise maxBlocks');
-    }
-    this.parallelism = numberIn(o, 'parallelism', 1, 0, 1);
-    this.nodesPerBlock = wholeNumber(o, 'nodesPerBlock', 1, 1);
-    this.walltimeSeconds = parseWalltime(o.walltime);
-    this.workerInit = stringOption(o, 'workerInit', '');
-    this.cmdTimeout = numberIn(o, 'cmdTimeout', 30, 0, Infinity, true);
-    this.cancelGrace = numberIn(o, 'cancelGrace', 5, 0, Infinity);
-    this.statusPollingInterval = numberIn(o, 'statusPollingInterval', 5, 0, Infinity, true);
-    this.env = envOption(o.env);
-    const scriptDir = stringOption(o, 'scriptDir', '');
+    const o = new ProviderOptionReader('LocalProvider', options, '{ maxBlocks: 2 }');
+    o.onlyKeys(OPTION_KEYS);
+    this.label = o.string('label', 'local', true);
+    const blocks = o.blockCounts();
+    this.initBlocks = blocks.initBlocks;
+    this.minBlocks = blocks.minBlocks;
+    this.maxBlocks = blocks.maxBlocks;
+    this.parallelism = blocks.parallelism;
+    this.nodesPerBlock = o.wholeNumber('nodesPerBlock', 1, 1);
+    // null means no limit too, as leaving it out does.
+    this.walltimeSeconds = o.raw('walltime') === null ? undefined
+      : o.walltime(undefined, { hint: "give seconds (3600) or 'HH:MM:SS' ('01:00:00'), or leave it out for no limit" });
+    this.workerInit = o.string('workerInit', '');
+    this.cmdTimeout = o.number('cmdTimeout', 30, 0, Infinity, true);
+    this.cancelGrace = o.number('cancelGrace', 5, 0, Infinity);
+    this.statusPollingInterval = o.number('statusPollingInterval', 5, 0, Infinity, true);
+    this.env = o.env();
+    const scriptDir = o.string('scriptDir', '');
     this.#configuredScriptDir = scriptDir === '' ? undefined : resolve(scriptDir);
-    const launcher = o.launcher;
-    if (launcher === undefined) {
-      this.launcher = builtinSingleNodeLauncher;
-    } else if (typeof launcher === 'object' && launcher !== null && typeof (launcher as Launcher).wrap === 'function') {
-      this.launcher = launcher as Launcher;
-    } else {
-      bad('launcher', `must be a launcher (an object with a wrap method), got ${describe(launcher)}`,
-        "use one from @parsl-ts/launchers, e.g. new SingleNodeLauncher(); in a config file: { \"package\": \"@parsl-ts/launchers\", \"export\": \"SingleNodeLauncher\" }");
-    }
+    this.launcher = o.launcher(builtinSingleNodeLauncher, 'SingleNodeLauncher');
   }
 
   /**
@@ -246,12 +227,7 @@ export class LocalProvider implements ExecutionProvider {
    * ```
    */
   static async fromOptions(options: Readonly<Record<string, unknown>>): Promise<LocalProvider> {
-    const launcher = options.launcher as Partial<PluginDescriptor> | undefined;
-    if (launcher && typeof launcher === 'object' && typeof launcher.package === 'string' && typeof (launcher as Partial<Launcher>).wrap !== 'function') {
-      const instance = await instantiatePlugin<Launcher>(launcher as PluginDescriptor, 'launcher', (s) => importFrom(s, process.cwd()));
-      return new LocalProvider({ ...options, launcher: instance } as LocalProviderOptions);
-    }
-    return new LocalProvider(options as LocalProviderOptions);
+    return new LocalProvider(await withLauncherInstance(options) as LocalProviderOptions);
   }
 
   /**
@@ -282,12 +258,7 @@ export class LocalProvider implements ExecutionProvider {
    * `nodesPerBlock` nodes) and return its id (`local-<n>`). Resolves once the process has started.
    */
   async submit(command: string, tasksPerNode: number, jobName: string): Promise<string> {
-    if (typeof command !== 'string' || command.trim() === '') {
-      throw new ConfigError(`LocalProvider.submit needs a command line, got ${describe(command)}`, { path: 'command', hint: 'pass the worker command' });
-    }
-    if (typeof tasksPerNode !== 'number' || !Number.isSafeInteger(tasksPerNode) || tasksPerNode < 1) {
-      throw new ConfigError(`must be a whole number >= 1, got ${describe(tasksPerNode)}`, { path: 'tasksPerNode', hint: 'start at least one copy per node' });
-    }
+    checkSubmitArguments('LocalProvider', command, tasksPerNode);
     const wrapped = this.launcher.wrap(command, tasksPerNode, this.nodesPerBlock);
     const dir = this.scriptDir;
     try {

@@ -1,5 +1,5 @@
-import { importFrom, instantiatePlugin, type Launcher, type PluginDescriptor } from '@parsl-ts/core';
-import { wholeNumber, wordOption } from './options.js';
+import { ProviderOptionReader, withLauncherInstance } from '@parsl-ts/core';
+import { wordOption } from './options.js';
 import type { PbsFlavor } from './pbsStates.js';
 import { COMMON_OPTION_KEYS, PbsProvider, type PbsProviderOptions } from './PbsProvider.js';
 
@@ -56,11 +56,11 @@ export class PBSProProvider extends PbsProvider {
 
   constructor(options: PBSProProviderOptions = {}) {
     super('PBSProProvider', 'pbspro', options, OPTION_KEYS);
-    const o = options as Record<string, unknown>;
-    this.cpusPerNode = wholeNumber(this.owner, o, 'cpusPerNode', 1, 1);
-    this.memPerNode = wholeNumber(this.owner, o, 'memPerNode', undefined, 1);
-    this.selectOptions = (wordOption(this.owner, o, 'selectOptions', 'ngpus=4') ?? '').replace(/^:/, '');
-    this.place = wordOption(this.owner, o, 'place', 'scatter:excl') ?? 'scatter';
+    const o = new ProviderOptionReader(this.owner, options, "{ queue: 'debug' }");
+    this.cpusPerNode = o.wholeNumber('cpusPerNode', 1, 1);
+    this.memPerNode = o.wholeNumber('memPerNode', undefined, 1);
+    this.selectOptions = (wordOption(o, 'selectOptions', 'ngpus=4') ?? '').replace(/^:/, '');
+    this.place = wordOption(o, 'place', 'scatter:excl') ?? 'scatter';
   }
 
   /** Cores per node, as the executor should see them (`cpusPerNode`). */
@@ -78,7 +78,7 @@ export class PBSProProvider extends PbsProvider {
    * ```
    */
   static async fromOptions(options: Readonly<Record<string, unknown>>): Promise<PBSProProvider> {
-    return new PBSProProvider(await withLauncher(options) as PBSProProviderOptions);
+    return new PBSProProvider(await withLauncherInstance(options) as PBSProProviderOptions);
   }
 
   /** @inheritDoc */
@@ -90,14 +90,4 @@ export class PBSProProvider extends PbsProvider {
     ].join(':');
     return [`#PBS -l select=${chunk}`, `#PBS -l place=${this.place}`];
   }
-}
-
-/** Options with a `launcher` plugin entry resolved to a launcher (from the working directory). */
-export async function withLauncher(options: Readonly<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>>> {
-  const launcher = options.launcher as Partial<PluginDescriptor> | undefined;
-  if (launcher && typeof launcher === 'object' && typeof launcher.package === 'string' && typeof (launcher as Partial<Launcher>).wrap !== 'function') {
-    const instance = await instantiatePlugin<Launcher>(launcher as PluginDescriptor, 'launcher', (s) => importFrom(s, process.cwd()));
-    return { ...options, launcher: instance };
-  }
-  return options;
 }

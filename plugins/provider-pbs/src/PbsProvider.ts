@@ -2,13 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  builtinSingleNodeLauncher, checkSubmitTemplate, ConfigError, ErrorCodes, JobState, renderSubmitScript, runSchedulerCommand, TERMINAL_JOB_STATES,
+  builtinSingleNodeLauncher, checkSubmitArguments, checkSubmitTemplate, ConfigError, describeValue, ErrorCodes, JobState, ProviderOptionReader,
+  renderSubmitScript, runSchedulerCommand, TERMINAL_JOB_STATES,
   type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { jobKey, parseQsubOutput } from './jobId.js';
-import {
-  bad, describe, envOption, numberIn, parseWalltime, stringOption, wholeNumber, wordOption,
-} from './options.js';
+import { wordOption } from './options.js';
 import { PbsCommandError, qsubHint } from './PbsCommandError.js';
 import { mapPbsState, type PbsFlavor } from './pbsStates.js';
 import { isGoneMessage, parseQstatFull, parseQstatJson, refusedOption, type PbsJobReport } from './qstatOutput.js';
@@ -188,45 +187,29 @@ export abstract class PbsProvider implements ExecutionProvider {
 
   protected constructor(owner: string, defaultLabel: string, options: PbsProviderOptions, optionKeys: readonly string[]) {
     this.owner = owner;
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new ConfigError(`the options of ${owner} must be an object, got ${describe(options)}`, {
-        path: owner, hint: `pass plain data, e.g. new ${owner}({ queue: 'debug' })`, code: ErrorCodes.InvalidConfig,
-      });
-    }
-    const o = options as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
-      if (!optionKeys.includes(key)) bad(owner, key, `is not an option of ${owner}`, `known options: ${optionKeys.join(', ')}`);
-    }
-    this.label = stringOption(owner, o, 'label', defaultLabel, true);
-    this.queue = wordOption(owner, o, 'queue', 'debug');
-    this.account = wordOption(owner, o, 'account', 'my-project');
-    this.walltimeSeconds = parseWalltime(owner, o.walltime, 1200);
-    this.nodesPerBlock = wholeNumber(owner, o, 'nodesPerBlock', 1, 1);
-    this.schedulerOptions = stringOption(owner, o, 'schedulerOptions', '');
-    this.workerInit = stringOption(owner, o, 'workerInit', '');
-    this.initBlocks = wholeNumber(owner, o, 'initBlocks', 1, 0);
-    this.minBlocks = wholeNumber(owner, o, 'minBlocks', 0, 0);
-    this.maxBlocks = wholeNumber(owner, o, 'maxBlocks', 1, 0);
-    if (this.maxBlocks < this.minBlocks) bad(owner, 'maxBlocks', `(${this.maxBlocks}) is below minBlocks (${this.minBlocks})`, 'set maxBlocks >= minBlocks');
-    if (this.initBlocks > this.maxBlocks) bad(owner, 'initBlocks', `(${this.initBlocks}) is above maxBlocks (${this.maxBlocks})`, 'set initBlocks <= maxBlocks, or raise maxBlocks');
-    this.parallelism = numberIn(owner, o, 'parallelism', 1, 0, 1);
-    this.template = stringOption(owner, o, 'template', DEFAULT_TEMPLATE, true);
+    const o = new ProviderOptionReader(owner, options, "{ queue: 'debug' }");
+    o.onlyKeys(optionKeys);
+    this.label = o.string('label', defaultLabel, true);
+    this.queue = wordOption(o, 'queue', 'debug');
+    this.account = wordOption(o, 'account', 'my-project');
+    this.walltimeSeconds = o.walltime(1200, { hint: "give seconds (3600) or 'HH:MM:SS' ('01:00:00')" });
+    this.nodesPerBlock = o.wholeNumber('nodesPerBlock', 1, 1);
+    this.schedulerOptions = o.string('schedulerOptions', '');
+    this.workerInit = o.string('workerInit', '');
+    const blocks = o.blockCounts();
+    this.initBlocks = blocks.initBlocks;
+    this.minBlocks = blocks.minBlocks;
+    this.maxBlocks = blocks.maxBlocks;
+    this.parallelism = blocks.parallelism;
+    this.template = o.string('template', DEFAULT_TEMPLATE, true);
     checkSubmitTemplate(owner, this.template);
-    this.env = envOption(owner, o.env);
-    this.cmdTimeout = numberIn(owner, o, 'cmdTimeout', 30, 0, Infinity, true);
-    this.statusPollingInterval = numberIn(owner, o, 'statusPollingInterval', 60, 0, Infinity, true);
-    this.cancelWait = numberIn(owner, o, 'cancelWait', 15, 0, Infinity);
-    const scriptDir = stringOption(owner, o, 'scriptDir', '');
+    this.env = o.env();
+    this.cmdTimeout = o.number('cmdTimeout', 30, 0, Infinity, true);
+    this.statusPollingInterval = o.number('statusPollingInterval', 60, 0, Infinity, true);
+    this.cancelWait = o.number('cancelWait', 15, 0, Infinity);
+    const scriptDir = o.string('scriptDir', '');
     this.#configuredScriptDir = scriptDir === '' ? undefined : resolve(scriptDir);
-    const launcher = o.launcher;
-    if (launcher === undefined) {
-      this.launcher = builtinSingleNodeLauncher;
-    } else if (typeof launcher === 'object' && launcher !== null && typeof (launcher as Launcher).wrap === 'function') {
-      this.launcher = launcher as Launcher;
-    } else {
-      bad(owner, 'launcher', `must be a launcher (an object with a wrap method), got ${describe(launcher)}`,
-        'use one from @parsl-ts/launchers, e.g. new MpiExecLauncher(); in a config file: { "package": "@parsl-ts/launchers", "export": "MpiExecLauncher" }');
-    }
+    this.launcher = o.launcher(builtinSingleNodeLauncher, 'MpiExecLauncher');
   }
 
   /** Cores per node, when the provider knows (PBSProProvider: `cpusPerNode`); executors size their workers with it. */
@@ -280,12 +263,7 @@ export abstract class PbsProvider implements ExecutionProvider {
    * job, fails or does not answer within `cmdTimeout`.
    */
   async submit(command: string, tasksPerNode: number, jobName: string): Promise<string> {
-    if (typeof command !== 'string' || command.trim() === '') {
-      throw new ConfigError(`${this.owner}.submit needs a command line, got ${describe(command)}`, { path: 'command', hint: 'pass the worker command' });
-    }
-    if (typeof tasksPerNode !== 'number' || !Number.isSafeInteger(tasksPerNode) || tasksPerNode < 1) {
-      throw new ConfigError(`must be a whole number >= 1, got ${describe(tasksPerNode)}`, { path: 'tasksPerNode', hint: 'start at least one copy per node' });
-    }
+    checkSubmitArguments(this.owner, command, tasksPerNode);
     const dir = this.scriptDir;
     if (!SAFE_PATH.test(dir)) {
       throw new ConfigError(`the script folder ${JSON.stringify(dir)} has characters qsub cannot pass on (Slurm's Torque wrappers build a shell string)`, {
@@ -327,7 +305,7 @@ export abstract class PbsProvider implements ExecutionProvider {
     const ask = [...new Set(jobIds.filter((id, i) => keys[i] !== undefined && !this.#ended(keys[i]!)).map(String))];
     const reports = ask.length > 0 ? await this.#qstat(ask) : new Map<string, PbsJobReport>();
     return keys.map((key, i) => {
-      if (key === undefined) return { state: JobState.missing, message: `${describe(jobIds[i])} is not a PBS job id` };
+      if (key === undefined) return { state: JobState.missing, message: `${describeValue(jobIds[i])} is not a PBS job id` };
       const job = this.#jobs.get(key);
       if (job?.last && this.#ended(key)) return job.last;
       const report = reports.get(key);

@@ -1,5 +1,5 @@
+import { withLauncherInstance } from '@parsl-ts/core';
 import type { PbsFlavor } from './pbsStates.js';
-import { withLauncher } from './PBSProProvider.js';
 import { COMMON_OPTION_KEYS, PbsProvider, type PbsProviderOptions } from './PbsProvider.js';
 
 /**
@@ -46,7 +46,7 @@ export class TorqueProvider extends PbsProvider {
    * ```
    */
   static async fromOptions(options: Readonly<Record<string, unknown>>): Promise<TorqueProvider> {
-    return new TorqueProvider(await withLauncher(options) as TorqueProviderOptions);
+    return new TorqueProvider(await withLauncherInstance(options) as TorqueProviderOptions);
   }
 
   /** @inheritDoc */

@@ -2,14 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  checkSubmitTemplate, ConfigError, ErrorCodes, importFrom, instantiatePlugin, JobState, renderSubmitScript, runSchedulerCommand, TERMINAL_JOB_STATES,
-  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type PluginDescriptor, type SchedulerCommandResult,
+  checkSubmitArguments, checkSubmitTemplate, ConfigError, describeValue, ErrorCodes, JobState, ProviderOptionReader, renderSubmitScript,
+  runSchedulerCommand, TERMINAL_JOB_STATES, withLauncherInstance,
+  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { builtinSrunLauncher } from './builtinLauncher.js';
 import { formatJobRef, parseJobRef, parseSbatchOutput, type SlurmJobRef } from './jobId.js';
-import {
-  bad, booleanOption, describe, directiveValue, envOption, numberIn, parseWalltime, stringOption, wholeNumber,
-} from './options.js';
+import { directiveValue } from './options.js';
 import { SlurmCommandError, sbatchHint } from './SlurmCommandError.js';
 import { parseScontrolJob, parseSqueue, saysInvalidJobId, SQUEUE_FORMAT, type SlurmJobReport } from './slurmOutput.js';
 import { mapSlurmState } from './slurmStates.js';
@@ -101,11 +100,11 @@ export interface SlurmProviderContext {
   readonly logger?: Logger;
 }
 
-const OPTION_KEYS = new Set([
+const OPTION_KEYS = [
   'label', 'partition', 'account', 'qos', 'constraint', 'walltime', 'nodesPerBlock', 'coresPerNode', 'memPerNode', 'exclusive',
   'schedulerOptions', 'workerInit', 'launcher', 'initBlocks', 'minBlocks', 'maxBlocks', 'parallelism', 'template', 'env',
   'scriptDir', 'cmdTimeout', 'statusPollingInterval', 'cancelWait',
-]);
+];
 
 /** A job this provider submitted. */
 interface Job {
@@ -209,50 +208,34 @@ export class SlurmProvider implements ExecutionProvider {
   readonly #usedNames = new Set<string>();
 
   constructor(options: SlurmProviderOptions = {}) {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new ConfigError(`the options of SlurmProvider must be an object, got ${describe(options)}`, {
-        path: 'SlurmProvider', hint: "pass plain data, e.g. new SlurmProvider({ partition: 'debug' })", code: ErrorCodes.InvalidConfig,
-      });
-    }
-    const o = options as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
-      if (!OPTION_KEYS.has(key)) bad(key, 'is not an option of SlurmProvider', `known options: ${[...OPTION_KEYS].join(', ')}`);
-    }
-    this.label = stringOption(o, 'label', 'slurm', true);
+    const o = new ProviderOptionReader('SlurmProvider', options, "{ partition: 'debug' }");
+    o.onlyKeys(OPTION_KEYS);
+    this.label = o.string('label', 'slurm', true);
     this.partition = directiveValue(o, 'partition', 'debug');
     this.account = directiveValue(o, 'account', 'my-project');
     this.qos = directiveValue(o, 'qos', 'normal');
     this.constraint = directiveValue(o, 'constraint', 'haswell');
-    this.walltimeSeconds = parseWalltime(o.walltime, 600);
-    this.nodesPerBlock = wholeNumber(o, 'nodesPerBlock', 1, 1);
-    this.coresPerNode = wholeNumber(o, 'coresPerNode', undefined, 1);
-    this.memPerNode = wholeNumber(o, 'memPerNode', undefined, 1);
-    this.exclusive = booleanOption(o, 'exclusive', true);
-    this.schedulerOptions = stringOption(o, 'schedulerOptions', '');
-    this.workerInit = stringOption(o, 'workerInit', '');
-    this.initBlocks = wholeNumber(o, 'initBlocks', 1, 0);
-    this.minBlocks = wholeNumber(o, 'minBlocks', 0, 0);
-    this.maxBlocks = wholeNumber(o, 'maxBlocks', 1, 0);
-    if (this.maxBlocks < this.minBlocks) bad('maxBlocks', `(${this.maxBlocks}) is below minBlocks (${this.minBlocks})`, 'set maxBlocks >= minBlocks');
-    if (this.initBlocks > this.maxBlocks) bad('initBlocks', `(${this.initBlocks}) is above maxBlocks (${this.maxBlocks})`, 'set initBlocks <= maxBlocks, or raise maxBlocks');
-    this.parallelism = numberIn(o, 'parallelism', 1, 0, 1);
-    this.template = stringOption(o, 'template', DEFAULT_TEMPLATE, true);
+    this.walltimeSeconds = o.walltime(600, { allowDays: true, hint: "give seconds (3600), 'HH:MM:SS' ('01:00:00') or 'D-HH:MM:SS' ('2-00:00:00')" });
+    this.nodesPerBlock = o.wholeNumber('nodesPerBlock', 1, 1);
+    this.coresPerNode = o.wholeNumber('coresPerNode', undefined, 1);
+    this.memPerNode = o.wholeNumber('memPerNode', undefined, 1);
+    this.exclusive = o.boolean('exclusive', true);
+    this.schedulerOptions = o.string('schedulerOptions', '');
+    this.workerInit = o.string('workerInit', '');
+    const blocks = o.blockCounts();
+    this.initBlocks = blocks.initBlocks;
+    this.minBlocks = blocks.minBlocks;
+    this.maxBlocks = blocks.maxBlocks;
+    this.parallelism = blocks.parallelism;
+    this.template = o.string('template', DEFAULT_TEMPLATE, true);
     checkSubmitTemplate('SlurmProvider', this.template, 'sbatch refuses a script without one');
-    this.env = envOption(o.env);
-    this.cmdTimeout = numberIn(o, 'cmdTimeout', 30, 0, Infinity, true);
-    this.statusPollingInterval = numberIn(o, 'statusPollingInterval', 60, 0, Infinity, true);
-    this.cancelWait = numberIn(o, 'cancelWait', 15, 0, Infinity);
-    const scriptDir = stringOption(o, 'scriptDir', '');
+    this.env = o.env();
+    this.cmdTimeout = o.number('cmdTimeout', 30, 0, Infinity, true);
+    this.statusPollingInterval = o.number('statusPollingInterval', 60, 0, Infinity, true);
+    this.cancelWait = o.number('cancelWait', 15, 0, Infinity);
+    const scriptDir = o.string('scriptDir', '');
     this.#configuredScriptDir = scriptDir === '' ? undefined : resolve(scriptDir);
-    const launcher = o.launcher;
-    if (launcher === undefined) {
-      this.launcher = builtinSrunLauncher;
-    } else if (typeof launcher === 'object' && launcher !== null && typeof (launcher as Launcher).wrap === 'function') {
-      this.launcher = launcher as Launcher;
-    } else {
-      bad('launcher', `must be a launcher (an object with a wrap method), got ${describe(launcher)}`,
-        'use one from @parsl-ts/launchers, e.g. new SrunLauncher(); in a config file: { "package": "@parsl-ts/launchers", "export": "SrunLauncher" }');
-    }
+    this.launcher = o.launcher(builtinSrunLauncher, 'SrunLauncher');
   }
 
   /**
@@ -267,12 +250,7 @@ export class SlurmProvider implements ExecutionProvider {
    * ```
    */
   static async fromOptions(options: Readonly<Record<string, unknown>>): Promise<SlurmProvider> {
-    const launcher = options.launcher as Partial<PluginDescriptor> | undefined;
-    if (launcher && typeof launcher === 'object' && typeof launcher.package === 'string' && typeof (launcher as Partial<Launcher>).wrap !== 'function') {
-      const instance = await instantiatePlugin<Launcher>(launcher as PluginDescriptor, 'launcher', (s) => importFrom(s, process.cwd()));
-      return new SlurmProvider({ ...options, launcher: instance } as SlurmProviderOptions);
-    }
-    return new SlurmProvider(options as SlurmProviderOptions);
+    return new SlurmProvider(await withLauncherInstance(options) as SlurmProviderOptions);
   }
 
   /**
@@ -320,12 +298,7 @@ export class SlurmProvider implements ExecutionProvider {
    * sbatch when it refuses the job, fails or does not answer within `cmdTimeout`.
    */
   async submit(command: string, tasksPerNode: number, jobName: string): Promise<string> {
-    if (typeof command !== 'string' || command.trim() === '') {
-      throw new ConfigError(`SlurmProvider.submit needs a command line, got ${describe(command)}`, { path: 'command', hint: 'pass the worker command' });
-    }
-    if (typeof tasksPerNode !== 'number' || !Number.isSafeInteger(tasksPerNode) || tasksPerNode < 1) {
-      throw new ConfigError(`must be a whole number >= 1, got ${describe(tasksPerNode)}`, { path: 'tasksPerNode', hint: 'start at least one copy per node' });
-    }
+    checkSubmitArguments('SlurmProvider', command, tasksPerNode);
     const dir = this.scriptDir;
     try {
       mkdirSync(dir, { recursive: true });
@@ -380,7 +353,7 @@ export class SlurmProvider implements ExecutionProvider {
       }
     }
     return refs.map((ref, i) => {
-      if (!ref) return { state: JobState.missing, message: `${describe(jobIds[i])} is not a Slurm job id` };
+      if (!ref) return { state: JobState.missing, message: `${describeValue(jobIds[i])} is not a Slurm job id` };
       const jobId = formatJobRef(ref);
       const job = this.#jobs.get(jobId);
       if (job?.last && this.#ended(jobId)) return job.last;
