@@ -40,6 +40,8 @@ export interface StagingContext {
  * - in-task staging: `inTaskStageIn`/`inTaskStageOut` return a plain-data step that the worker
  *   runs right before or after the task, where the data is needed.
  *
+ * The config's `staging` list holds providers; for each file of a task whose scheme is not `file`,
+ * the first provider whose `canStageIn`/`canStageOut` accepts it moves it (docs/staging.md).
  * Implementations: `@parsl-ts/staging-http`, `-ftp`, `-rsync`, `-zip`, `-globus`.
  *
  * @since 0.1.0
@@ -58,13 +60,20 @@ export interface Staging {
   canStageIn(file: File): boolean;
   /** True when this provider stages `file` out. */
   canStageOut(file: File): boolean;
-  /** Separate-task stage-in: resolves to the File with its `localPath` set. */
+  /**
+   * Separate-task stage-in, run in a staging task on the submit side. `file.localPath` is a
+   * suggested place in the task's staging folder (whose folder exists, and whose name is unique
+   * within the task); resolves to the File with the `localPath` where the data now is.
+   */
   stageIn?(file: File, context: StagingContext): Promise<File>;
-  /** Separate-task stage-out: runs after the producing task; resolves when the data is at `file.url`. */
+  /**
+   * Separate-task stage-out, run in a staging task after the producing task succeeded (the app
+   * wrote `file.localPath`); resolves when the data is at `file.url`.
+   */
   stageOut?(file: File, context: StagingContext): Promise<File>;
-  /** In-task stage-in: a step the worker runs before the task. */
+  /** In-task stage-in: a step the worker runs before the task (preferred over `stageIn` when both exist). */
   inTaskStageIn?(file: File): InTaskStagingStep;
-  /** In-task stage-out: a step the worker runs after the task. */
+  /** In-task stage-out: a step the worker runs after the task (preferred over `stageOut` when both exist). */
   inTaskStageOut?(file: File): InTaskStagingStep;
   /**
    * The manifest of the plugin that made this provider; `loadConfig` checks its core range, so an
