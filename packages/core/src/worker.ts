@@ -10,3 +10,4 @@ export { cachedShippedFunction, markWorkerContext, resolveShippedFunction, type 
 export { killRunningBashCommands, runBashCommand, runningBashCommands, type BashCommand } from './bash/runBashCommand.js';
 export { instantiateDescriptor } from './worker/instantiateDescriptor.js';
 export { importModule } from './worker/importModule.js';
+export { sampleProcessTree, usageSince, type TreeUsage } from './worker/procTree.js';

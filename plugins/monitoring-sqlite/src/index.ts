@@ -12,6 +12,6 @@ export { unpackRecords, type RecordBatch } from './radios/RecordBatch.js';
 export { UdpRadio, type UdpRadioOptions } from './radios/UdpRadio.js';
 export { FilesystemRadio, type FilesystemRadioOptions } from './radios/FilesystemRadio.js';
 export { APPLICATION_ID, SCHEMA_VERSION, migrate, schemaVersion } from './schema/migrate.js';
-export { sampleProcessTree, usageSince, type TreeUsage } from './resources/procTree.js';
+export { sampleProcessTree, usageSince, type TreeUsage } from '@parsl-ts/core/worker';
 export type { WriterTotals } from './writer/WriterThread.js';
 export { plugin } from './manifest.js';

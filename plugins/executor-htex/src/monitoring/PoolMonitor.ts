@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { MonitoringRecord } from '@parsl-ts/core';
-import { sampleProcessTree, usageSince, type TreeUsage } from './procTree.js';
+import { sampleProcessTree, usageSince, type TreeUsage } from '@parsl-ts/core/worker';
 
 /** What a worker process tells its manager when a task starts (monitoring on). */
 export interface TaskStarted {

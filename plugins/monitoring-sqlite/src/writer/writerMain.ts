@@ -6,11 +6,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MonitoringRecord } from '@parsl-ts/core';
+import { sampleProcessTree, usageSince } from '@parsl-ts/core/worker';
 import { MonitoringError, MonitoringErrorCodes } from '../MonitoringError.js';
 import { unpackRecords, type RecordBatch } from '../radios/RecordBatch.js';
 import { SpoolIngester } from '../radios/SpoolIngester.js';
 import { UdpReceiver } from '../radios/UdpReceiver.js';
-import { sampleProcessTree, usageSince } from '../resources/procTree.js';
 import { DatabaseWriter } from './DatabaseWriter.js';
 import type { FromWriter, ToWriter, WriterSettings } from './writerMessages.js';
 

@@ -1,10 +1,17 @@
+// Resource use of a process tree from Linux's /proc: what worker pools (executor-htex) and the
+// monitoring writer (monitoring-sqlite) sample. Only node:fs, so it stays cheap to load on workers.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Resource use of a process tree, read from Linux's /proc. CPU times include children that
  * already exited and were reaped (`cutime`/`cstime`), so they only grow while the tree lives.
  *
- * @since 0.1.0
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * const usage: TreeUsage | undefined = sampleProcessTree(child.pid!);
+ * if (usage) console.log(`${usage.cpuUserSeconds} s user, ${usage.rssBytes / 1e6} MB`);
+ * ```
  */
 export interface TreeUsage {
   /** User CPU seconds of the tree. */
@@ -88,7 +95,7 @@ function childrenOf(pid: number): number[] {
  * Sample the process tree rooted at `pid`: the root's own and reaped children's CPU and I/O, plus
  * every live descendant's. Returns undefined when the root is gone or /proc is not available.
  *
- * @since 0.1.0
+ * @since 0.1.1
  * @example
  * ```ts
  * const usage = sampleProcessTree(process.pid); // { cpuUserSeconds: 0.41, rssBytes: 61_000_000, ... }
@@ -125,7 +132,7 @@ export function sampleProcessTree(pid: number): TreeUsage | undefined {
 /**
  * Usage since `base` (CPU and I/O as differences, memory as it is now).
  *
- * @since 0.1.0
+ * @since 0.1.1
  * @example
  * ```ts
  * const since = usageSince(sampleProcessTree(pid)!, baseline);
