@@ -77,7 +77,8 @@ export class StagingManager {
    * the files, so that the task waits for them.
    */
   prepare(record: TaskRecord): void {
-    if (record.definition.kind === 'join') return;
+    // Most tasks have no remote file: find out without allocating anything.
+    if (record.definition.kind === 'join' || !hasRemoteFiles(record)) return;
     const inputs: PlannedInput[] = [];
     forEachInputSlot(record.args, (value, replace) => {
       const file = File.isFile(value) ? value : value instanceof DataFuture ? value.file : undefined;
@@ -266,6 +267,22 @@ export function isStagingProvider(value: unknown): value is Staging {
   const provider = value as Partial<Staging> | null;
   return typeof provider === 'object' && provider !== null && typeof provider.name === 'string' &&
     typeof provider.canStageIn === 'function' && typeof provider.canStageOut === 'function';
+}
+
+/** True when a task has a remote File (or a DataFuture of one) among its staged places. */
+function hasRemoteFiles(record: TaskRecord): boolean {
+  for (const file of record.outputs) if (file.scheme !== 'file') return true;
+  const args = record.args;
+  const invocation = invocationOf(args);
+  const positional = invocation === undefined ? args.length : args.length - 1;
+  for (let i = 0; i < positional; i++) if (isRemote(args[i])) return true;
+  const inputs = invocation?.inputs;
+  if (Array.isArray(inputs)) for (const value of inputs) if (isRemote(value)) return true;
+  return false;
+}
+
+function isRemote(value: unknown): boolean {
+  return isRemoteFile(value) || (value instanceof DataFuture && value.file.scheme !== 'file');
 }
 
 /**
