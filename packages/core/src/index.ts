@@ -56,6 +56,8 @@ export { ProviderOptionReader, type BlockCounts, type WalltimeRules } from './pr
 export { describeValue } from './providers/describeValue.js';
 export { checkSubmitArguments } from './providers/checkSubmitArguments.js';
 export { withLauncherInstance } from './providers/withLauncherInstance.js';
+export { SubmitScriptFolder, type SubmitScriptFolderOptions } from './providers/SubmitScriptFolder.js';
+export { cancelAndWaitForEnd, type CancelAndWaitOptions, type CancelWords } from './providers/cancelAndWaitForEnd.js';
 export {
   checkSubmitTemplate, defaultSubmitTemplate, renderSubmitScript, SUBMIT_SCRIPT_PLACEHOLDERS, type SubmitScriptJob, type SubmitScriptSettings,
 } from './providers/submitScript.js';

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
-import { constants as osConstants, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { closeSync, openSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { join } from 'node:path';
 import {
-  builtinSingleNodeLauncher, checkSubmitArguments, ConfigError, ErrorCodes, JobState, ProviderOptionReader, shellQuote, withLauncherInstance,
+  builtinSingleNodeLauncher, checkSubmitArguments, ConfigError, ErrorCodes, JobState, ProviderOptionReader, shellQuote, SubmitScriptFolder,
+  withLauncherInstance,
   type ExecutionProvider, type JobStatus, type Launcher, type Logger,
 } from '@parsl-ts/core';
 
@@ -185,12 +186,9 @@ export class LocalProvider implements ExecutionProvider {
   /** Extra environment of the jobs. */
   readonly env: Readonly<Record<string, string>>;
 
-  readonly #configuredScriptDir: string | undefined;
-  #runDirScriptDir: string | undefined;
-  #tempScriptDir: string | undefined;
+  readonly #scripts: SubmitScriptFolder;
   #logger: Logger | undefined;
   readonly #jobs = new Map<string, Job>();
-  readonly #usedNames = new Set<string>();
 
   constructor(options: LocalProviderOptions = {}) {
     const o = new ProviderOptionReader('LocalProvider', options, '{ maxBlocks: 2 }');
@@ -210,8 +208,7 @@ export class LocalProvider implements ExecutionProvider {
     this.cancelGrace = o.number('cancelGrace', 5, 0, Infinity);
     this.statusPollingInterval = o.number('statusPollingInterval', 5, 0, Infinity, true);
     this.env = o.env();
-    const scriptDir = o.string('scriptDir', '');
-    this.#configuredScriptDir = scriptDir === '' ? undefined : resolve(scriptDir);
+    this.#scripts = new SubmitScriptFolder({ owner: 'LocalProvider', configured: o.string('scriptDir', ''), tempPrefix: 'parsl-ts-local-', sharedWithNodes: false });
     this.launcher = o.launcher(builtinSingleNodeLauncher, 'SingleNodeLauncher');
   }
 
@@ -242,15 +239,12 @@ export class LocalProvider implements ExecutionProvider {
    */
   init(context: LocalProviderContext): void {
     if (context.logger) this.#logger = context.logger;
-    if (context.runDir !== undefined) this.#runDirScriptDir = join(resolve(context.runDir), 'submit_scripts');
+    this.#scripts.useRunDir(context.runDir);
   }
 
   /** The folder submit scripts and job output go to (created on the first submit). */
   get scriptDir(): string {
-    if (this.#configuredScriptDir !== undefined) return this.#configuredScriptDir;
-    if (this.#runDirScriptDir !== undefined) return this.#runDirScriptDir;
-    this.#tempScriptDir ??= mkdtempSync(join(tmpdir(), 'parsl-ts-local-'));
-    return this.#tempScriptDir;
+    return this.#scripts.path;
   }
 
   /**
@@ -260,16 +254,9 @@ export class LocalProvider implements ExecutionProvider {
   async submit(command: string, tasksPerNode: number, jobName: string): Promise<string> {
     checkSubmitArguments('LocalProvider', command, tasksPerNode);
     const wrapped = this.launcher.wrap(command, tasksPerNode, this.nodesPerBlock);
-    const dir = this.scriptDir;
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (cause) {
-      throw new ConfigError(`cannot create the script folder ${dir}: ${(cause as Error).message}`, {
-        path: 'LocalProvider.scriptDir', hint: 'set scriptDir to a folder this process can write', cause,
-      });
-    }
+    const dir = this.#scripts.create();
     const id = `local-${++jobCounter}`;
-    const { name, scriptPath } = this.#writeScript(dir, fileName(String(jobName)), id, wrapped);
+    const { name, scriptPath } = this.#scripts.write(fileName(String(jobName)), '.sh', (name) => this.#scriptText(name, id, wrapped));
     const stdoutPath = join(dir, `${name}.stdout`);
     const stderrPath = join(dir, `${name}.stderr`);
 
@@ -371,25 +358,6 @@ export class LocalProvider implements ExecutionProvider {
    */
   pidOf(jobId: string): number | undefined {
     return this.#jobs.get(jobId)?.pid;
-  }
-
-  #writeScript(dir: string, base: string, id: string, wrapped: string): { name: string; scriptPath: string } {
-    for (let attempt = 0; attempt < 10_000; attempt++) {
-      const name = attempt === 0 ? base : `${base}.${attempt}`;
-      if (this.#usedNames.has(name)) continue;
-      const scriptPath = join(dir, `${name}.sh`);
-      try {
-        writeFileSync(scriptPath, this.#scriptText(name, id, wrapped), { flag: 'wx', mode: 0o700 });
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new ConfigError(`cannot write the submit script ${scriptPath}: ${(cause as Error).message}`, {
-          path: 'LocalProvider.scriptDir', hint: 'set scriptDir to a folder this process can write', cause,
-        });
-      }
-      this.#usedNames.add(name);
-      return { name, scriptPath };
-    }
-    throw new ConfigError(`too many submit scripts named ${base} in ${dir}`, { path: 'LocalProvider.scriptDir', hint: 'use another scriptDir or job names' });
   }
 
   #scriptText(name: string, id: string, wrapped: string): string {

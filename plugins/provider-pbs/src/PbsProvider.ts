@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
-  builtinSingleNodeLauncher, checkSubmitArguments, checkSubmitTemplate, ConfigError, describeValue, ErrorCodes, JobState, ProviderOptionReader,
-  renderSubmitScript, runSchedulerCommand, TERMINAL_JOB_STATES,
+  builtinSingleNodeLauncher, cancelAndWaitForEnd, checkSubmitArguments, checkSubmitTemplate, ConfigError, describeValue, ErrorCodes, JobState,
+  ProviderOptionReader, renderSubmitScript, runSchedulerCommand, SubmitScriptFolder, TERMINAL_JOB_STATES,
   type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { jobKey, parseQsubOutput } from './jobId.js';
@@ -105,6 +103,9 @@ interface Job {
   last?: JobStatus;
 }
 
+/** How cancelAll's log lines name things. */
+const QDEL_WORDS = { scheduler: 'PBS', command: 'qdel', cancel: 'delete', cancelling: 'deleting', cancelled: 'deleted' } as const;
+
 /** Characters Slurm's Torque wrappers carry through the shell string they build; paths with others break there. */
 const SAFE_PATH = /^[A-Za-z0-9_.:@%+=,\/-]+$/;
 
@@ -177,12 +178,9 @@ export abstract class PbsProvider implements ExecutionProvider {
   /** The class name, for error paths. */
   protected readonly owner: string;
 
-  readonly #configuredScriptDir: string | undefined;
-  #runDirScriptDir: string | undefined;
-  #tempScriptDir: string | undefined;
+  readonly #scripts: SubmitScriptFolder;
   #logger: Logger | undefined;
   readonly #jobs = new Map<string, Job>(); // key -> job
-  readonly #usedNames = new Set<string>();
   #form = 0;
 
   protected constructor(owner: string, defaultLabel: string, options: PbsProviderOptions, optionKeys: readonly string[]) {
@@ -207,8 +205,8 @@ export abstract class PbsProvider implements ExecutionProvider {
     this.cmdTimeout = o.number('cmdTimeout', 30, 0, Infinity, true);
     this.statusPollingInterval = o.number('statusPollingInterval', 60, 0, Infinity, true);
     this.cancelWait = o.number('cancelWait', 15, 0, Infinity);
-    const scriptDir = o.string('scriptDir', '');
-    this.#configuredScriptDir = scriptDir === '' ? undefined : resolve(scriptDir);
+    // The flavor is a field of the subclass, not set yet: the prefix follows the default label (pbspro or torque).
+    this.#scripts = new SubmitScriptFolder({ owner, configured: o.string('scriptDir', ''), tempPrefix: `parsl-ts-${defaultLabel}-`, sharedWithNodes: true });
     this.launcher = o.launcher(builtinSingleNodeLauncher, 'MpiExecLauncher');
   }
 
@@ -232,15 +230,12 @@ export abstract class PbsProvider implements ExecutionProvider {
    */
   init(context: PbsProviderContext): void {
     if (context.logger) this.#logger = context.logger;
-    if (context.runDir !== undefined) this.#runDirScriptDir = join(resolve(context.runDir), 'submit_scripts');
+    this.#scripts.useRunDir(context.runDir);
   }
 
   /** The folder submit scripts and job output go to (created on the first submit). */
   get scriptDir(): string {
-    if (this.#configuredScriptDir !== undefined) return this.#configuredScriptDir;
-    if (this.#runDirScriptDir !== undefined) return this.#runDirScriptDir;
-    this.#tempScriptDir ??= mkdtempSync(join(tmpdir(), `parsl-ts-${this.flavor}-`));
-    return this.#tempScriptDir;
+    return this.#scripts.path;
   }
 
   /**
@@ -270,14 +265,9 @@ export abstract class PbsProvider implements ExecutionProvider {
         path: `${this.owner}.scriptDir`, hint: 'set scriptDir (or the run directory) to a path of letters, digits and _ . - / only', code: ErrorCodes.InvalidConfig,
       });
     }
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (cause) {
-      throw new ConfigError(`cannot create the script folder ${dir}: ${(cause as Error).message}`, {
-        path: `${this.owner}.scriptDir`, hint: 'set scriptDir to a folder this process can write (and every node can read)', cause,
-      });
-    }
-    const { name, scriptPath } = this.#writeScript(dir, fileName(String(jobName)), command, tasksPerNode);
+    this.#scripts.create();
+    const { name, scriptPath } = this.#scripts.write(fileName(String(jobName)), '.submit',
+      (name) => this.#scriptText(command, tasksPerNode, name, join(dir, `${name}.stdout`), join(dir, `${name}.stderr`)));
     const stdoutPath = join(dir, `${name}.stdout`);
     const stderrPath = join(dir, `${name}.stderr`);
     const args = ['-N', name, '-o', stdoutPath, '-e', stderrPath, ...(this.queue ? ['-q', this.queue] : []), ...(this.account ? ['-A', this.account] : []), scriptPath];
@@ -373,32 +363,7 @@ export abstract class PbsProvider implements ExecutionProvider {
   async cancelAll(): Promise<string[]> {
     const active = [...this.#jobs.entries()].filter(([key]) => !this.#ended(key)).map(([, job]) => job.id);
     if (active.length === 0) return [];
-    try {
-      await this.cancel(active);
-    } catch (error) {
-      this.#logger?.warn({ err: error }, 'qdel for every block failed; deleting them one by one');
-      const outcomes = await Promise.allSettled(active.map((id) => this.cancel([id])));
-      outcomes.forEach((outcome, i) => {
-        if (outcome.status === 'rejected') this.#logger?.error({ err: outcome.reason, jobId: active[i] }, `could not delete PBS job ${active[i]}`);
-      });
-    }
-    const deadline = Date.now() + this.cancelWait * 1000;
-    for (;;) {
-      let left: string[];
-      try {
-        const statuses = await this.status(active);
-        left = active.filter((_, i) => !TERMINAL_JOB_STATES.has(statuses[i]!.state));
-      } catch (error) {
-        this.#logger?.warn({ err: error }, 'could not check that the deleted blocks ended');
-        left = active;
-      }
-      if (left.length === 0) break;
-      if (Date.now() >= deadline) {
-        this.#logger?.warn({ jobIds: left }, `PBS jobs still active ${this.cancelWait} s after qdel`);
-        break;
-      }
-      await new Promise((done) => setTimeout(done, 250));
-    }
+    await cancelAndWaitForEnd(this, active, { waitSeconds: this.cancelWait, logger: this.#logger, words: QDEL_WORDS });
     return active;
   }
 
@@ -479,25 +444,6 @@ export abstract class PbsProvider implements ExecutionProvider {
 
   #run(program: string, args: readonly string[]): Promise<SchedulerCommandResult> {
     return runSchedulerCommand(program, args, { timeoutMs: this.cmdTimeout * 1000 });
-  }
-
-  #writeScript(dir: string, base: string, command: string, tasksPerNode: number): { name: string; scriptPath: string } {
-    for (let attempt = 0; attempt < 10_000; attempt++) {
-      const name = attempt === 0 ? base : `${base}.${attempt}`;
-      if (this.#usedNames.has(name)) continue;
-      const scriptPath = join(dir, `${name}.submit`);
-      try {
-        writeFileSync(scriptPath, this.#scriptText(command, tasksPerNode, name, join(dir, `${name}.stdout`), join(dir, `${name}.stderr`)), { flag: 'wx', mode: 0o700 });
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new ConfigError(`cannot write the submit script ${scriptPath}: ${(cause as Error).message}`, {
-          path: `${this.owner}.scriptDir`, hint: 'set scriptDir to a folder this process can write', cause,
-        });
-      }
-      this.#usedNames.add(name);
-      return { name, scriptPath };
-    }
-    throw new ConfigError(`too many submit scripts named ${base} in ${dir}`, { path: `${this.owner}.scriptDir`, hint: 'use another scriptDir or job names' });
   }
 
   #scriptText(command: string, tasksPerNode: number, name: string, stdoutPath: string, stderrPath: string): string {

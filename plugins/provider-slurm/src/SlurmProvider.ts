@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
-  checkSubmitArguments, checkSubmitTemplate, ConfigError, describeValue, ErrorCodes, JobState, ProviderOptionReader, renderSubmitScript,
-  runSchedulerCommand, TERMINAL_JOB_STATES, withLauncherInstance,
+  cancelAndWaitForEnd, checkSubmitArguments, checkSubmitTemplate, describeValue, ErrorCodes, JobState, ProviderOptionReader, renderSubmitScript,
+  runSchedulerCommand, SubmitScriptFolder, TERMINAL_JOB_STATES, withLauncherInstance,
   type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { builtinSrunLauncher } from './builtinLauncher.js';
@@ -119,6 +117,9 @@ interface Job {
   last?: JobStatus;
 }
 
+/** How cancelAll's log lines name things. */
+const SCANCEL_WORDS = { scheduler: 'Slurm', command: 'scancel', cancel: 'cancel', cancelling: 'cancelling', cancelled: 'cancelled' } as const;
+
 /** At most this many `scontrol show job` calls at once (one per job gone from squeue). */
 const SCONTROL_PARALLEL = 4;
 
@@ -200,12 +201,9 @@ export class SlurmProvider implements ExecutionProvider {
   /** Seconds cancelAll waits for cancelled jobs to leave the queue. */
   readonly cancelWait: number;
 
-  readonly #configuredScriptDir: string | undefined;
-  #runDirScriptDir: string | undefined;
-  #tempScriptDir: string | undefined;
+  readonly #scripts: SubmitScriptFolder;
   #logger: Logger | undefined;
   readonly #jobs = new Map<string, Job>();
-  readonly #usedNames = new Set<string>();
 
   constructor(options: SlurmProviderOptions = {}) {
     const o = new ProviderOptionReader('SlurmProvider', options, "{ partition: 'debug' }");
@@ -233,8 +231,7 @@ export class SlurmProvider implements ExecutionProvider {
     this.cmdTimeout = o.number('cmdTimeout', 30, 0, Infinity, true);
     this.statusPollingInterval = o.number('statusPollingInterval', 60, 0, Infinity, true);
     this.cancelWait = o.number('cancelWait', 15, 0, Infinity);
-    const scriptDir = o.string('scriptDir', '');
-    this.#configuredScriptDir = scriptDir === '' ? undefined : resolve(scriptDir);
+    this.#scripts = new SubmitScriptFolder({ owner: 'SlurmProvider', configured: o.string('scriptDir', ''), tempPrefix: 'parsl-ts-slurm-', sharedWithNodes: true });
     this.launcher = o.launcher(builtinSrunLauncher, 'SrunLauncher');
   }
 
@@ -266,15 +263,12 @@ export class SlurmProvider implements ExecutionProvider {
    */
   init(context: SlurmProviderContext): void {
     if (context.logger) this.#logger = context.logger;
-    if (context.runDir !== undefined) this.#runDirScriptDir = join(resolve(context.runDir), 'submit_scripts');
+    this.#scripts.useRunDir(context.runDir);
   }
 
   /** The folder submit scripts and job output go to (created on the first submit). */
   get scriptDir(): string {
-    if (this.#configuredScriptDir !== undefined) return this.#configuredScriptDir;
-    if (this.#runDirScriptDir !== undefined) return this.#runDirScriptDir;
-    this.#tempScriptDir ??= mkdtempSync(join(tmpdir(), 'parsl-ts-slurm-'));
-    return this.#tempScriptDir;
+    return this.#scripts.path;
   }
 
   /**
@@ -299,15 +293,9 @@ export class SlurmProvider implements ExecutionProvider {
    */
   async submit(command: string, tasksPerNode: number, jobName: string): Promise<string> {
     checkSubmitArguments('SlurmProvider', command, tasksPerNode);
-    const dir = this.scriptDir;
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (cause) {
-      throw new ConfigError(`cannot create the script folder ${dir}: ${(cause as Error).message}`, {
-        path: 'SlurmProvider.scriptDir', hint: 'set scriptDir to a folder this process can write (and every node can read)', cause,
-      });
-    }
-    const { name, scriptPath } = this.#writeScript(dir, fileName(String(jobName)), command, tasksPerNode);
+    const dir = this.#scripts.create();
+    const { name, scriptPath } = this.#scripts.write(fileName(String(jobName)), '.submit',
+      (name) => this.#scriptText(command, tasksPerNode, name, join(dir, `${name}.stdout`), join(dir, `${name}.stderr`)));
     const result = await this.#run('sbatch', ['--parsable', scriptPath]);
     if (result.exitCode !== 0) {
       throw new SlurmCommandError(ErrorCodes.ProviderSubmit, `sbatch refused the block ${name}`, result, sbatchHint(result));
@@ -413,32 +401,7 @@ export class SlurmProvider implements ExecutionProvider {
   async cancelAll(): Promise<string[]> {
     const active = [...this.#jobs.keys()].filter((id) => !this.#ended(id));
     if (active.length === 0) return [];
-    try {
-      await this.cancel(active);
-    } catch (error) {
-      this.#logger?.warn({ err: error }, 'scancel for every block failed; cancelling them one by one');
-      const outcomes = await Promise.allSettled(active.map((id) => this.cancel([id])));
-      outcomes.forEach((outcome, i) => {
-        if (outcome.status === 'rejected') this.#logger?.error({ err: outcome.reason, jobId: active[i] }, `could not cancel Slurm job ${active[i]}`);
-      });
-    }
-    const deadline = Date.now() + this.cancelWait * 1000;
-    for (;;) {
-      let left: string[];
-      try {
-        const statuses = await this.status(active);
-        left = active.filter((_, i) => !TERMINAL_JOB_STATES.has(statuses[i]!.state));
-      } catch (error) {
-        this.#logger?.warn({ err: error }, 'could not check that the cancelled blocks ended');
-        left = active;
-      }
-      if (left.length === 0) break;
-      if (Date.now() >= deadline) {
-        this.#logger?.warn({ jobIds: left }, `Slurm jobs still active ${this.cancelWait} s after scancel`);
-        break;
-      }
-      await new Promise((done) => setTimeout(done, 250));
-    }
+    await cancelAndWaitForEnd(this, active, { waitSeconds: this.cancelWait, logger: this.#logger, words: SCANCEL_WORDS });
     return active;
   }
 
@@ -545,26 +508,6 @@ export class SlurmProvider implements ExecutionProvider {
 
   #run(program: string, args: readonly string[]): Promise<SchedulerCommandResult> {
     return runSchedulerCommand(program, args, { timeoutMs: this.cmdTimeout * 1000 });
-  }
-
-  #writeScript(dir: string, base: string, command: string, tasksPerNode: number): { name: string; scriptPath: string } {
-    for (let attempt = 0; attempt < 10_000; attempt++) {
-      const name = attempt === 0 ? base : `${base}.${attempt}`;
-      if (this.#usedNames.has(name)) continue;
-      const scriptPath = join(dir, `${name}.submit`);
-      const text = this.#scriptText(command, tasksPerNode, name, join(dir, `${name}.stdout`), join(dir, `${name}.stderr`));
-      try {
-        writeFileSync(scriptPath, text, { flag: 'wx', mode: 0o700 });
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new ConfigError(`cannot write the submit script ${scriptPath}: ${(cause as Error).message}`, {
-          path: 'SlurmProvider.scriptDir', hint: 'set scriptDir to a folder this process can write', cause,
-        });
-      }
-      this.#usedNames.add(name);
-      return { name, scriptPath };
-    }
-    throw new ConfigError(`too many submit scripts named ${base} in ${dir}`, { path: 'SlurmProvider.scriptDir', hint: 'use another scriptDir or job names' });
   }
 
   #scriptText(command: string, tasksPerNode: number, name: string, stdoutPath: string, stderrPath: string): string {
