@@ -52,7 +52,7 @@ export { runSchedulerCommand, type SchedulerCommandOptions, type SchedulerComman
 export { SchedulerCommandError } from './providers/SchedulerCommandError.js';
 export { shellQuote } from './providers/shellQuote.js';
 export { builtinSingleNodeLauncher } from './providers/builtinSingleNodeLauncher.js';
-export { ProviderOptionReader, type BlockCounts, type WalltimeRules } from './providers/ProviderOptionReader.js';
+export { ProviderOptionReader, type BlockCountOptions, type BlockCounts, type WalltimeRules } from './providers/ProviderOptionReader.js';
 export { describeValue } from './providers/describeValue.js';
 export { checkSubmitArguments } from './providers/checkSubmitArguments.js';
 export { withLauncherInstance } from './providers/withLauncherInstance.js';

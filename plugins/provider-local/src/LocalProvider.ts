@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import {
   builtinSingleNodeLauncher, checkSubmitArguments, ConfigError, ErrorCodes, JobState, ProviderOptionReader, shellQuote, SubmitScriptFolder,
   withLauncherInstance,
-  type ExecutionProvider, type JobStatus, type Launcher, type Logger,
+  type BlockCountOptions, type ExecutionProvider, type JobStatus, type Launcher, type Logger,
 } from '@parsl-ts/core';
 
 /**
@@ -17,17 +17,9 @@ import {
  * const options: LocalProviderOptions = { maxBlocks: 3, workerInit: 'source ~/venv/bin/activate', walltime: '01:00:00' };
  * ```
  */
-export interface LocalProviderOptions {
+export interface LocalProviderOptions extends BlockCountOptions {
   /** Name in logs. Default `local`. */
   readonly label?: string;
-  /** Blocks the executor starts with. Default 1. */
-  readonly initBlocks?: number;
-  /** Blocks kept even when idle. Default 0. */
-  readonly minBlocks?: number;
-  /** Never more blocks than this. Default 1. */
-  readonly maxBlocks?: number;
-  /** Slots provisioned per outstanding task that the strategy aims for, 0..1. Default 1. */
-  readonly parallelism?: number;
   /** "Nodes" per block: the launcher starts `tasksPerNode × nodesPerBlock` copies here. Default 1. */
   readonly nodesPerBlock?: number;
   /**

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import {
   builtinSingleNodeLauncher, cancelAndWaitForEnd, checkSubmitArguments, checkSubmitTemplate, ConfigError, describeValue, ErrorCodes, JobState,
   ProviderOptionReader, renderSubmitScript, runSchedulerCommand, SubmitScriptFolder, TERMINAL_JOB_STATES,
-  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
+  type BlockCountOptions, type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { jobKey, parseQsubOutput } from './jobId.js';
 import { wordOption } from './options.js';
@@ -20,7 +20,7 @@ import { DEFAULT_TEMPLATE, formatPbsTime } from './submitScript.js';
  * const options: PbsProviderOptions = { queue: 'debug', account: 'proj1', walltime: '01:00:00', nodesPerBlock: 2 };
  * ```
  */
-export interface PbsProviderOptions {
+export interface PbsProviderOptions extends BlockCountOptions {
   /** Name in logs. Default `pbspro` or `torque`. */
   readonly label?: string;
   /** Queue (`qsub -q`). Default: the server's default queue. */
@@ -42,14 +42,6 @@ export interface PbsProviderOptions {
    * first node), as Parsl's default.
    */
   readonly launcher?: Launcher;
-  /** Blocks the executor starts with. Default 1. */
-  readonly initBlocks?: number;
-  /** Blocks kept even when idle. Default 0. */
-  readonly minBlocks?: number;
-  /** Never more blocks than this. Default 1. */
-  readonly maxBlocks?: number;
-  /** Slots provisioned per outstanding task that the strategy aims for, 0..1. Default 1. */
-  readonly parallelism?: number;
   /** The submit script, with `{{placeholders}}` (see the README). It must start with `#!` and contain `{{command}}`. */
   readonly template?: string;
   /** Extra environment variables, exported by the submit script. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import {
   cancelAndWaitForEnd, checkSubmitArguments, checkSubmitTemplate, describeValue, ErrorCodes, JobState, ProviderOptionReader, renderSubmitScript,
   runSchedulerCommand, SubmitScriptFolder, TERMINAL_JOB_STATES, withLauncherInstance,
-  type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
+  type BlockCountOptions, type ExecutionProvider, type JobStatus, type Launcher, type Logger, type SchedulerCommandResult,
 } from '@parsl-ts/core';
 import { builtinSrunLauncher } from './builtinLauncher.js';
 import { formatJobRef, parseJobRef, parseSbatchOutput, type SlurmJobRef } from './jobId.js';
@@ -21,7 +21,7 @@ import { DEFAULT_TEMPLATE, formatSlurmTime, sbatchDirectives } from './submitScr
  * const options: SlurmProviderOptions = { partition: 'debug', nodesPerBlock: 2, walltime: '01:00:00', maxBlocks: 4 };
  * ```
  */
-export interface SlurmProviderOptions {
+export interface SlurmProviderOptions extends BlockCountOptions {
   /** Name in logs. Default `slurm`. */
   readonly label?: string;
   /** Partition (`--partition`). Default: the cluster's default partition. */
@@ -52,14 +52,6 @@ export interface SlurmProviderOptions {
    * like `SrunLauncher` (one srun step, `tasksPerNode` tasks on each node).
    */
   readonly launcher?: Launcher;
-  /** Blocks the executor starts with. Default 1. */
-  readonly initBlocks?: number;
-  /** Blocks kept even when idle. Default 0. */
-  readonly minBlocks?: number;
-  /** Never more blocks than this. Default 1. */
-  readonly maxBlocks?: number;
-  /** Slots provisioned per outstanding task that the strategy aims for, 0..1. Default 1. */
-  readonly parallelism?: number;
   /**
    * The submit script, with `{{placeholders}}` (see the README for the list). It must start with
    * `#!` and contain `{{command}}`. Default: `#!/bin/bash`, the `#SBATCH` directives,

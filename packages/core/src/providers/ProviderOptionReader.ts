@@ -20,6 +20,28 @@ export interface WalltimeRules {
 }
 
 /**
+ * The block-count options every provider takes (read by {@link ProviderOptionReader.blockCounts}):
+ * a provider's options interface extends it.
+ *
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * export interface MyProviderOptions extends BlockCountOptions { readonly queue?: string }
+ * const options: MyProviderOptions = { queue: 'debug', maxBlocks: 4, parallelism: 0.5 };
+ * ```
+ */
+export interface BlockCountOptions {
+  /** Blocks the executor starts with. Default 1. */
+  readonly initBlocks?: number;
+  /** Blocks kept even when idle. Default 0. */
+  readonly minBlocks?: number;
+  /** Never more blocks than this. Default 1. */
+  readonly maxBlocks?: number;
+  /** Slots provisioned per outstanding task that the strategy aims for, 0..1. Default 1. */
+  readonly parallelism?: number;
+}
+
+/**
  * The block counts every provider takes, checked together: `initBlocks` (default 1), `minBlocks`
  * (0), `maxBlocks` (1) and `parallelism` (1, between 0 and 1).
  *
