@@ -6,13 +6,14 @@
  *   parsl-ts perf [options]                        measure task throughput (like parsl-perf)
  *   parsl-ts plugins [--json]                      list installed plugins
  *   parsl-ts config check <file>                   validate a config file
+ *   parsl-ts plugin new <kind> <name> [--scope @x]  generate a plugin package
  *   parsl-ts visualize [--db path] [--port N]      the monitoring dashboard (optional package)
  *
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { hooksRegistered } from './core.js';
+import { hooksRegistered, loadCore } from './core.js';
 import { CliError, CliErrorCodes, formatError } from './errors.js';
 import { isRelaunchedChild, relaunch } from './relaunch.js';
 
@@ -50,6 +51,7 @@ Examples:
   parsl-ts perf --workers 4                tasks per second of the thread pool
   parsl-ts plugins                         installed plugins and the core they support
   parsl-ts config check parsl.config.json  validate a config without starting anything
+  parsl-ts plugin new executor k8s --scope @acme   generate @acme/parsl-ts-executor-k8s
   parsl-ts visualize                       the monitoring dashboard of runinfo/monitoring.db`);
 
   program.command('run')
@@ -115,6 +117,22 @@ Examples:
       quietOnClosedStdout();
       const { configCheckCommand } = await import('./commands/configCheck.js');
       await configCheckCommand(file, { json: opts.json === true });
+    });
+
+  const plugin = program.command('plugin').description('work on plugin packages');
+  plugin.command('new')
+    .description('generate a plugin package: package.json with the core peer range and maturity, README with the status table, source and tests')
+    .argument('<kind>', 'executor, provider, launcher, staging, serializer, monitoring, memoizer, strategy or store')
+    .argument('<name>', 'short name, lower-case words joined by "-" (the package becomes <scope>/parsl-ts-<kind>-<name>)')
+    .option('--scope <scope>', 'npm scope, e.g. @acme (@parsl-ts: a first-party plugin in the repository\'s plugins/ folder)')
+    .option('--dir <folder>', 'folder to create (default ./parsl-ts-<kind>-<name>, or plugins/<kind>-<name> in the repository)')
+    .option('--description <text>', 'one line for package.json and the plugins table')
+    .option('--owner <who>', 'the owner shown in the README status table (see docs/maturity.md)')
+    .action(async (kind: string, name: string, opts: { scope?: string; dir?: string; description?: string; owner?: string }) => {
+      const { createPlugin, nextSteps } = await import('./scaffold/createPlugin.js');
+      const { core } = await loadCore(process.cwd());
+      const made = createPlugin({ kind, name, scope: opts.scope, dir: opts.dir, description: opts.description, owner: opts.owner, coreVersion: core.CORE_VERSION });
+      process.stdout.write(nextSteps(made, process.cwd()));
     });
 
   program.command('visualize')

@@ -24,6 +24,8 @@ export const CliErrorCodes = {
   DashboardMissing: 'PARSL_CLI_DASHBOARD_MISSING',
   /** `@parsl-ts/monitoring-dashboard` is installed but could not be loaded. */
   DashboardLoad: 'PARSL_CLI_DASHBOARD_LOAD',
+  /** `parsl-ts plugin new` was asked to write into a folder that already has files. */
+  ScaffoldTargetExists: 'PARSL_CLI_SCAFFOLD_EXISTS',
 } as const;
 
 /**
