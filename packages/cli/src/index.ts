@@ -8,8 +8,8 @@ export { CliError, CliErrorCodes, formatError, isCodedError, type CliErrorCode, 
 export { hooksRegistered, loadCore, resolveCoreFrom, type CoreModule, type LoadedCore } from './core.js';
 export { checkWorkflowFile, progressRenderer, runWorkflow, WORKFLOW_EXTENSIONS, type RunOptions } from './commands/run.js';
 export {
-  forceGc, formatBytes, KNOWN_EXECUTORS, perfCommand, runPerf, validatePerfOptions,
-  type PerfBatch, type PerfOptions, type PerfReport,
+  forceGc, formatBytes, KNOWN_EXECUTORS, measureLatency, perfCommand, runPerf, validatePerfOptions,
+  type PerfBatch, type PerfLatency, type PerfOptions, type PerfReport,
 } from './commands/perf.js';
 export { findInstalledPlugins, formatTable, nodeModulesChain, pluginsCommand, type InstalledPlugin } from './commands/plugins.js';
 export {
