@@ -30,7 +30,7 @@ function usage() {
 
 /** Parse the command line; throws on anything unknown. */
 export function parseArgs(argv) {
-  const options = { versionPackages: false, port: undefined, storage: undefined, build: true, exit: false, concurrency: 3 };
+  const options = { versionPackages: false, port: undefined, storage: undefined, build: true, exit: false, concurrency: 6 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
