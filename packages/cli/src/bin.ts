@@ -6,6 +6,7 @@
  *   parsl-ts perf [options]                        measure task throughput (like parsl-perf)
  *   parsl-ts plugins [--json]                      list installed plugins
  *   parsl-ts config check <file>                   validate a config file
+ *   parsl-ts doctor [config]                       check that a run can start, finding by finding
  *   parsl-ts plugin new <kind> <name> [--scope @x]  generate a plugin package
  *   parsl-ts visualize [--db path] [--port N]      the monitoring dashboard (optional package)
  *
@@ -41,7 +42,7 @@ function quietOnClosedStdout(): void {
 /** Build the command-line program (exported for tests and embedding). */
 export function buildProgram(): Command {
   const program = new Command('parsl-ts')
-    .description("Run parsl-ts workflows with live progress, measure throughput, list plugins and check configs.")
+    .description("Run parsl-ts workflows with live progress, measure throughput, list plugins, check configs and environments, and scaffold plugins.")
     .version(pkg.version, '-V, --version', 'print the CLI version')
     .showHelpAfterError()
     .addHelpText('after', `
@@ -51,6 +52,7 @@ Examples:
   parsl-ts perf --workers 4                tasks per second of the thread pool
   parsl-ts plugins                         installed plugins and the core they support
   parsl-ts config check parsl.config.json  validate a config without starting anything
+  parsl-ts doctor parsl.config.json        config, plugins, scheduler, interchange address, run directory
   parsl-ts plugin new executor k8s --scope @acme   generate @acme/parsl-ts-executor-k8s
   parsl-ts visualize                       the monitoring dashboard of runinfo/monitoring.db`);
 
@@ -117,6 +119,23 @@ Examples:
       quietOnClosedStdout();
       const { configCheckCommand } = await import('./commands/configCheck.js');
       await configCheckCommand(file, { json: opts.json === true });
+    });
+
+  program.command('doctor')
+    .description('check that a run can start: the config and its plugins, one compatible core, the scheduler commands, the interchange address as workers see it, the run directory')
+    .argument('[config]', 'the config file (default: parsl.config.json/.ts/.js here)')
+    .option('--scheduler <name...>', 'also check a scheduler the config does not name: slurm, pbs')
+    .option('--probe-node', 'for Slurm providers, also connect to the interchange address from a compute node (srun)')
+    .option('--timeout <seconds>', 'time limit of each scheduler command and probe', '15')
+    .option('--json', 'print the findings as JSON')
+    .action(async (config: string | undefined, opts: { scheduler?: string[]; probeNode?: boolean; timeout: string; json?: boolean }) => {
+      const timeout = positiveNumber('timeout', opts.timeout);
+      for (const s of opts.scheduler ?? []) {
+        if (s !== 'slurm' && s !== 'pbs') throw new CliError(CliErrorCodes.BadOption, `unknown scheduler ${JSON.stringify(s)}`, 'use --scheduler slurm or --scheduler pbs');
+      }
+      quietOnClosedStdout();
+      const { doctorCommand } = await import('./commands/doctor.js');
+      await doctorCommand({ config, schedulers: opts.scheduler as ('slurm' | 'pbs')[] | undefined, probeNode: opts.probeNode === true, timeoutMs: timeout * 1000, json: opts.json === true });
     });
 
   const plugin = program.command('plugin').description('work on plugin packages');

@@ -25,3 +25,13 @@ export {
   ACTIVE_STATES, FAILURE_STATES, RunTracker, STATE_ORDER, SUCCESS_STATES, type ProgressSnapshot, type WatchedDataFlowKernel,
 } from './progress/RunTracker.js';
 export { formatDuration, formatPlainLine, formatRate, formatSummary, formatTtyLine, visibleLength } from './progress/format.js';
+export { doctorCommand } from './commands/doctor.js';
+export { DoctorCodes, printFindings, type Finding, type FindingStatus } from './doctor/Finding.js';
+export { checkRunDir, DEFAULT_CONFIG_FILES, executorFacts, runDoctor, type DoctorOptions, type DoctorReport } from './doctor/runDoctor.js';
+export { checkScheduler, PROVIDER_SCHEDULERS, tryCommand, which, type SchedulerName, type SchedulerSettings } from './doctor/schedulers.js';
+export { externalAddresses, isLoopback, probeInterchange, type InterchangeProbeOptions } from './doctor/interchangeProbe.js';
+export {
+  createPlugin, findMonorepo, nextSteps, releaseLineRange, type CreatedPlugin, type CreatePluginOptions,
+} from './scaffold/createPlugin.js';
+export { FIRST_PARTY_SCOPE, pluginNames, SCAFFOLD_KINDS, type PluginNames, type ScaffoldKind } from './scaffold/pluginNames.js';
+export type { KindTemplate, ScaffoldLayout, TemplateContext } from './scaffold/TemplateContext.js';
