@@ -96,4 +96,8 @@ export { jsonSerializer } from './serialization/jsonSerializer.js';
 export { freeVariables, installTranspilerHelpers, TRANSPILER_HELPERS } from './shipping/freeVariables.js';
 export { sha256, moduleSourceHash } from './shipping/hash.js';
 export { CORE_VERSION, WIRE_PROTOCOL_VERSION } from './version.js';
+export {
+  failureKey, parseEndpoint, UsageTracker, usagePlugin, usageTrackingSettings,
+  type UsageEndMessage, type UsagePlugin, type UsageStartMessage, type UsageTrackingOptions,
+} from './usage/UsageTracker.js';
 export { PriorityFifo } from './util/PriorityFifo.js';

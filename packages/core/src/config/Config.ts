@@ -7,6 +7,7 @@ import type { Strategy } from '../interfaces/Strategy.js';
 import type { LogLevel } from '../dfk/logger.js';
 import type { CheckpointMode } from '../memo/checkpointMode.js';
 import type { RetryHandler } from '../dfk/retry.js';
+import type { UsageTrackingOptions } from '../usage/UsageTracker.js';
 
 /**
  * A parsl-ts configuration, composed from plugin instances. Every field has a default, so
@@ -66,6 +67,12 @@ export interface Config {
   logLevel?: LogLevel;
   /** Bound for `cleanup()`, in seconds. Default 30. */
   cleanupTimeout?: number;
+  /**
+   * Opt-in anonymized usage tracking (off by default): `true`, or `{ endpoint: "host:port" }`.
+   * What is sent is listed field by field in docs/usage-tracking.md; `PARSL_TS_USAGE_TRACKING=0`
+   * turns it off whatever the config says.
+   */
+  usageTracking?: boolean | UsageTrackingOptions;
 }
 
 /**
@@ -114,4 +121,6 @@ export interface ConfigFile {
   logLevel?: LogLevel;
   /** See {@link Config.cleanupTimeout}. */
   cleanupTimeout?: number;
+  /** See {@link Config.usageTracking}. */
+  usageTracking?: boolean | UsageTrackingOptions;
 }

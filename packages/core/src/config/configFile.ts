@@ -13,9 +13,10 @@ import type { Strategy } from '../interfaces/Strategy.js';
 import type { Config, ConfigFile } from './Config.js';
 import { importFrom } from './importFrom.js';
 import { instantiatePlugin } from './pluginLoader.js';
+import { usageTrackingSettings } from '../usage/UsageTracker.js';
 
 const KNOWN_KEYS = new Set(['executors', 'serializer', 'serializers', 'monitoring', 'memoizer', 'staging', 'strategy', 'retries', 'retryHandler',
-  'runDir', 'name', 'strategyPeriod', 'logLevel', 'cleanupTimeout', 'executorSerializers', 'checkpointMode', 'checkpointPeriod',
+  'runDir', 'name', 'strategyPeriod', 'logLevel', 'cleanupTimeout', 'usageTracking', 'executorSerializers', 'checkpointMode', 'checkpointPeriod',
   'checkpointFiles', 'memoizeFailures', '$schema']);
 
 /**
@@ -114,6 +115,14 @@ export function validateConfigFile(file: ConfigFile | Config): ConfigError[] {
   }
   for (const key of ['runDir', 'name'] as const) if (f[key] !== undefined && typeof f[key] !== 'string') add(key, 'must be a string', 'remove it for the default');
   if (f.logLevel !== undefined && !['trace', 'debug', 'info', 'warn', 'error', 'silent'].includes(f.logLevel)) add('logLevel', `unknown level ${JSON.stringify(f.logLevel)}`, 'use trace, debug, info, warn, error or silent');
+  if (f.usageTracking !== undefined) {
+    try {
+      usageTrackingSettings(f.usageTracking, {});
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(error);
+      else throw error;
+    }
+  }
   return problems;
 }
 
@@ -155,7 +164,7 @@ export async function configFromFile(path: string): Promise<Config> {
   }
   if (f.staging) config.staging = await Promise.all((f.staging as unknown[]).map((s) => make<Staging>(s, 'staging')));
   if (f.strategy !== undefined) config.strategy = typeof f.strategy === 'string' ? f.strategy : await make<Strategy>(f.strategy, 'strategy');
-  for (const key of ['retries', 'retryHandler', 'runDir', 'name', 'strategyPeriod', 'logLevel', 'cleanupTimeout', 'checkpointMode', 'checkpointPeriod', 'checkpointFiles', 'memoizeFailures'] as const) {
+  for (const key of ['retries', 'retryHandler', 'runDir', 'name', 'strategyPeriod', 'logLevel', 'cleanupTimeout', 'checkpointMode', 'checkpointPeriod', 'checkpointFiles', 'memoizeFailures', 'usageTracking'] as const) {
     if (f[key] !== undefined) (config as Record<string, unknown>)[key] = f[key];
   }
   return config;

@@ -6,7 +6,7 @@ import { ConfigError, UsageError } from '../errors/usageErrors.js';
 import type { Executor } from '../interfaces/Executor.js';
 import type { Serializer } from '../interfaces/Serializer.js';
 import { DataFlowKernel, scriptName, type DataFlowKernelParts } from '../dfk/DataFlowKernel.js';
-import { createRunLogger } from '../dfk/logger.js';
+import { createRunLogger, type Logger } from '../dfk/logger.js';
 import { defaultRetryHandler } from '../dfk/retry.js';
 import { makeRunDir } from '../dfk/runDir.js';
 import { isStrategyChoice, resolveStrategy, STRATEGY_NAMES } from '../scaling/resolveStrategy.js';
@@ -18,7 +18,8 @@ import { FileMemoizer } from '../memo/FileMemoizer.js';
 import type { Config } from './Config.js';
 import { assertSingleCore } from './duplicateCore.js';
 import { importFrom } from './importFrom.js';
-import { instantiatePlugin, pluginNotice, registerPlugin, setPluginNoticeHandler } from './pluginLoader.js';
+import { instantiatePlugin, loadedPlugins, pluginNotice, registerPlugin, setPluginNoticeHandler } from './pluginLoader.js';
+import { UsageTracker, usageTrackingSettings } from '../usage/UsageTracker.js';
 
 /** The package of the embedded default executor. */
 export const DEFAULT_EXECUTOR_PACKAGE = '@parsl-ts/executor-threads';
@@ -58,6 +59,12 @@ export async function resolveConfig(config: Config, baseDir: string = process.cw
   if (config.memoizer !== undefined) {
     const m = config.memoizer as unknown as Record<string, unknown> | null;
     check(typeof m === 'object' && m !== null && ['key', 'lookup', 'store', 'checkpoint', 'close'].every((k) => typeof m[k] === 'function'), 'memoizer', 'is not a memoizer (needs key, lookup, store, checkpoint, close)', 'use new FileMemoizer(), or a memoizer plugin such as @parsl-ts/memoizer-sqlite');
+  }
+  try {
+    usageTrackingSettings(config.usageTracking);
+  } catch (error) {
+    if (error instanceof ConfigError) problems.push(error);
+    else throw error;
   }
   if (config.logLevel !== undefined) check(['trace', 'debug', 'info', 'warn', 'error', 'silent'].includes(config.logLevel), 'logLevel', `unknown level ${String(config.logLevel)}`, 'use trace, debug, info, warn, error or silent');
   let executors = config.executors;
@@ -124,6 +131,7 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
   const noticeHandler = (message: string): void => { logger.warn(message); };
   setPluginNoticeHandler(noticeHandler);
   const strategy = resolveStrategy(resolved.strategy, { logger: logger.child({ component: 'strategy' }) });
+  const usage = startUsageTracking(resolved.usageTracking, logger);
   const parts: DataFlowKernelParts = {
     executors: resolved.executors,
     serializer: resolved.serializer,
@@ -148,6 +156,7 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
     strategy,
     strategyPeriod: resolved.strategyPeriod ?? 5,
     releaseNotices: () => setPluginNoticeHandler(undefined),
+    ...(usage ? { usage } : {}),
     configSummary: {
       executors: resolved.executors.map((e) => ({ label: e.label, kind: e.kind, ...(e.options ? { options: e.options } : {}) })),
       serializer: resolved.serializer.id, retries: resolved.retries ?? 0,
@@ -156,7 +165,25 @@ export async function loadConfig(config: Config = {}): Promise<DataFlowKernel> {
       strategy: strategy.name, strategyPeriod: resolved.strategyPeriod ?? 5,
     },
   };
-  return DataFlowKernel.start(parts);
+  const dfk = await DataFlowKernel.start(parts);
+  if (usage) {
+    usage.start({ plugins: loadedPlugins(), executors: resolved.executors });
+    dfk.onTaskEvent(usage.onTaskEvent);
+  }
+  return dfk;
+}
+
+/** The usage tracker of a run, when the config (or the environment) turned it on and says where to send. */
+function startUsageTracking(value: Config['usageTracking'], logger: Logger): UsageTracker | undefined {
+  const settings = usageTrackingSettings(value);
+  if (!settings.enabled) return undefined;
+  if (settings.endpoint === undefined) {
+    logger.warn('usage tracking is on, but no endpoint is set (usageTracking.endpoint or PARSL_TS_USAGE_ENDPOINT): nothing is sent');
+    return undefined;
+  }
+  const { host, port } = settings.endpoint;
+  logger.info({ endpoint: `${host}:${port}` }, 'usage tracking is on: anonymized versions, plugins and task counts are sent over UDP (docs/usage-tracking.md)');
+  return new UsageTracker(settings.endpoint, (error) => logger.debug({ err: error }, 'usage tracking: a datagram could not be sent'));
 }
 
 async function defaultSerializer(baseDir: string): Promise<Serializer> {

@@ -84,6 +84,8 @@ export interface DataFlowKernelParts {
   releaseNotices?: () => void;
   /** Staging providers for files named by URL (none: files are passed as they are). */
   staging?: readonly Staging[];
+  /** Opt-in usage tracking: told the final counts at cleanup (bounded, never throws). */
+  usage?: { finish(counts: TaskCounts): Promise<unknown> };
 }
 
 const shippedCache = new WeakMap<AppDefinition, ShippedFunction>();
@@ -393,6 +395,7 @@ export class DataFlowKernel implements TaskSubmitter {
     });
     if (this.radio) await withTimeout(this.radio.close(), timeoutMs, 'monitoring radio did not close').catch(() => undefined);
     if (this.parts.monitoring) await withTimeout(this.parts.monitoring.stop(), timeoutMs, 'monitoring did not stop').catch(() => undefined);
+    if (this.parts.usage) await this.parts.usage.finish(this.counts()).catch(() => undefined);
     this.logger.info({ counts: this.counts() }, 'cleanup done');
     this.parts.releaseNotices?.();
     await this.parts.closeLogger();
