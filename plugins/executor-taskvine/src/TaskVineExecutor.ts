@@ -193,7 +193,7 @@ export class TaskVineExecutor implements Executor {
       python: this.found.python, script, env,
       hello: {
         op: 'hello', protocol: SIDECAR_PROTOCOL_VERSION, backend: this.found.backend, port: settings.port, logDir: join(context.runDir, 'manager'),
-        ...(this.passwordFile ? { passwordFile: this.passwordFile } : {}), debugLog: settings.debugLog, tune: settings.tune,
+        ...(this.passwordFile ? { passwordFile: this.passwordFile } : {}), debugLog: settings.debugLog, tune: settings.tune, window: settings.submitWindow,
       },
       logFile: join(context.runDir, 'sidecar.log'),
       startTimeoutMs: settings.startTimeout * 1000,

@@ -69,6 +69,12 @@ export interface TaskVineExecutorOptions {
   maxRetries?: number;
   /** Resources of tasks that do not say. Default `{ cores: 1 }` (a task without resources would take a whole worker). */
   defaultResources?: { cores?: number; memory?: number; disk?: number; gpus?: number };
+  /**
+   * Fewest tasks handed to the manager library at once; the rest wait in the sidecar, in priority
+   * order (the library's work per task grows with the tasks it holds). The sidecar hands it twice
+   * the connected workers' cores when that is more. Default 64.
+   */
+  submitWindow?: number;
   /** Write the manager's debug log (large) to the run directory too. Default false. */
   debugLog?: boolean;
   /** Manager tunables (`tune(name, value)` of the library), e.g. `{ 'keepalive-interval': 30 }`. */
@@ -104,6 +110,7 @@ export interface TaskVineSettings {
   readonly cacheInputFiles: boolean;
   readonly maxRetries: number;
   readonly defaultResources: { readonly cores?: number; readonly memory?: number; readonly disk?: number; readonly gpus?: number };
+  readonly submitWindow: number;
   readonly debugLog: boolean;
   readonly tune: Readonly<Record<string, number>>;
   readonly sidecarEnv: Readonly<Record<string, string>>;
@@ -136,6 +143,7 @@ export function resolveSettings(options: TaskVineExecutorOptions): TaskVineSetti
   positive('maxRetries', options.maxRetries, true, true);
   positive('maxIdleTime', options.maxIdleTime, false, true);
   positive('startTimeout', options.startTimeout, false);
+  positive('submitWindow', options.submitWindow, true);
   for (const [name, value] of Object.entries(options.defaultResources ?? {})) positive(`defaultResources.${name}`, value as number | undefined, false, name === 'gpus');
   if (options.password !== undefined && typeof options.password !== 'boolean' && typeof options.password !== 'string') {
     throw new ConfigError('must be true, false or the path of a password file', { path: 'password' });
@@ -160,6 +168,7 @@ export function resolveSettings(options: TaskVineExecutorOptions): TaskVineSetti
     cacheInputFiles: options.cacheInputFiles ?? false,
     maxRetries: options.maxRetries ?? 1,
     defaultResources: options.defaultResources ?? { cores: 1 },
+    submitWindow: options.submitWindow ?? 64,
     debugLog: options.debugLog ?? false,
     tune: options.tune ?? {},
     sidecarEnv: options.sidecarEnv ?? {},

@@ -81,6 +81,7 @@ export class SidecarProcess {
     const { options, child } = this;
     return new Promise((resolve, reject) => {
       let settled = false;
+      let refusedBeforeReady = false;
       const fail = (error: TaskVineError): void => {
         if (settled) return;
         settled = true;
@@ -114,9 +115,14 @@ export class SidecarProcess {
             this.started = true;
             resolve({ sidecar: this, ready: message });
           } else if (message.op === 'error') {
-            fail(message.code === 'protocol'
-              ? this.protocolError(`refused the handshake: ${message.message}`)
-              : this.startError(`could not start the ${options.hello.backend} manager: ${message.message}`));
+            // The sidecar exits after a fatal error: let it finish writing its stderr, which the error quotes.
+            const refused = message;
+            refusedBeforeReady = true;
+            const report = (): void => fail(refused.code === 'protocol'
+              ? this.protocolError(`refused the handshake: ${refused.message}`)
+              : this.startError(`could not start the ${options.hello.backend} manager: ${refused.message}`));
+            const grace = setTimeout(report, 2000);
+            this.closed.then(() => { clearTimeout(grace); report(); }, report);
           } else {
             fail(this.protocolError(`sent "${message.op}" before "ready"`));
           }
@@ -125,7 +131,7 @@ export class SidecarProcess {
         options.onMessage(message);
       });
       child.once('close', (code, signal) => {
-        if (!settled) {
+        if (!settled && !refusedBeforeReady) {
           fail(this.startError(`exited while starting (${signal ?? `exit code ${code}`})`));
           return;
         }

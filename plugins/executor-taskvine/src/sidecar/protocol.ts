@@ -54,6 +54,8 @@ export type ToSidecar =
   | {
     readonly op: 'hello'; readonly protocol: number; readonly backend: Backend; readonly port: number; readonly logDir: string;
     readonly passwordFile?: string; readonly debugLog?: boolean; readonly tune?: Readonly<Record<string, number>>;
+    /** Fewest tasks the sidecar hands the manager at once (more when the workers have more cores). */
+    readonly window?: number;
   }
   | { readonly op: 'submit'; readonly tasks: readonly TaskSpec[] }
   | { readonly op: 'cancel'; readonly keys: readonly number[] }
@@ -93,8 +95,10 @@ export interface SidecarStats {
   readonly tasksRunning: number;
   readonly tasksDone: number;
   readonly totalCores: number;
-  /** Tasks the sidecar holds for the executor. */
+  /** Tasks the sidecar holds for the executor (in the manager or in its backlog). */
   readonly outstanding: number;
+  /** Tasks waiting in the sidecar's backlog, not yet handed to the manager. */
+  readonly backlog: number;
 }
 
 /** A worker joined or left (from the manager's transactions log), or reported its cores. */

@@ -12,6 +12,13 @@ export interface SandboxFiles {
   readonly outputs: readonly FileSpec[];
 }
 
+/** Invocation options are a plain object (not a File, an array, a typed array or a class instance). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
 /** A name safe in a sandbox (and in a shell word): the file's own name, with other characters replaced. */
 function safeName(path: string): string {
   const name = basename(path).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
@@ -28,8 +35,9 @@ function safeName(path: string): string {
  */
 export function sandboxFiles(args: readonly unknown[], options: { readonly cacheInputs: boolean }): SandboxFiles {
   const last = args[args.length - 1];
-  if (typeof last !== 'object' || last === null || Array.isArray(last) || File.isFile(last)) return { args, inputs: [], outputs: [] };
+  if (!isPlainObject(last)) return { args, inputs: [], outputs: [] };
   const invocation = last as { inputs?: unknown; outputs?: unknown };
+  if (!Array.isArray(invocation.inputs) && !Array.isArray(invocation.outputs)) return { args, inputs: [], outputs: [] };
   const inputs: FileSpec[] = [];
   const outputs: FileSpec[] = [];
   const map = (list: unknown, prefix: 'in' | 'out', specs: FileSpec[]): unknown => {

@@ -28,9 +28,20 @@ interface Request {
   readonly pid: number;
   readonly sandbox: string;
   readonly walltimeSeconds: number;
+  readonly received: number;
   timer?: NodeJS.Timeout;
   timedOut?: boolean;
+  /** Write end of the task's reply FIFO, once open. */
+  replyFd?: number;
+  /** The answer, when it is known before the reply FIFO could be opened. */
+  answer?: number;
+  /** Set once answered (or given up): nothing more is written. */
+  closed?: boolean;
 }
+
+/** How long the pool keeps trying to open a task's reply FIFO (the task opens it right after its request). */
+const REPLY_OPEN_TIMEOUT_MS = 30_000;
+const REPLY_OPEN_RETRY_MS = 2;
 
 interface Slot {
   readonly child: ChildProcess;
@@ -127,7 +138,9 @@ export class RunnerPool {
       this.options.log(`ignored a malformed request: ${JSON.stringify(line.slice(0, 200))}`);
       return;
     }
-    this.waiting.push({ pid: Number(match[1]), walltimeSeconds: Number(match[2]), sandbox: match[3]! });
+    const request: Request = { pid: Number(match[1]), walltimeSeconds: Number(match[2]), sandbox: match[3]!, received: Date.now() };
+    this.openReply(request);
+    this.waiting.push(request);
     this.dispatch();
   }
 
@@ -158,16 +171,41 @@ export class RunnerPool {
     this.reply(request, code);
   }
 
-  /** Write the exit code into the task's reply FIFO; nothing to do when the task's command is gone. */
-  private reply(request: Request, code: number): void {
-    let fd: number | undefined;
+  /**
+   * Open the write end of the task's reply FIFO and hold it until the answer: the task's `read`
+   * then ends with the answer, or with end of file if this process dies. The task opens its end
+   * just after sending the request; until then the open fails with ENXIO and is tried again.
+   */
+  private openReply(request: Request): void {
+    if (request.closed) return;
     try {
-      fd = openSync(join(request.sandbox, SANDBOX_NAMES.reply), constants.O_WRONLY | constants.O_NONBLOCK);
-      writeSync(fd, `${code}\n`);
+      request.replyFd = openSync(join(request.sandbox, SANDBOX_NAMES.reply), constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENXIO' && alive(request.pid) && Date.now() - request.received < REPLY_OPEN_TIMEOUT_MS) {
+        setTimeout(() => this.openReply(request), REPLY_OPEN_RETRY_MS);
+      } else {
+        request.closed = true; // the task's command is gone (cancelled, killed at the manager)
+      }
+      return;
+    }
+    if (request.answer !== undefined) this.reply(request, request.answer);
+  }
+
+  /** Answer a task with its exit code (as soon as its reply FIFO is open). */
+  private reply(request: Request, code: number): void {
+    if (request.closed) return;
+    if (request.replyFd === undefined) {
+      request.answer = code;
+      return;
+    }
+    request.closed = true;
+    try {
+      writeSync(request.replyFd, `${code}\n`);
     } catch {
-      // ENXIO / ENOENT: the command was killed (cancelled, walltime at the manager).
+      // EPIPE: the command was killed meanwhile.
     } finally {
-      if (fd !== undefined) closeSync(fd);
+      closeSync(request.replyFd);
     }
   }
 
@@ -178,10 +216,17 @@ export class RunnerPool {
         this.options.log(`the command of the task in ${request.sandbox} is gone (cancelled): killing the process running it`);
         slot.request = undefined;
         if (request.timer) clearTimeout(request.timer);
+        this.reply(request, RunnerExit.processLost);
         slot.child.kill('SIGKILL');
       }
     }
-    for (let i = this.waiting.length - 1; i >= 0; i--) if (!alive(this.waiting[i]!.pid)) this.waiting.splice(i, 1);
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      const request = this.waiting[i]!;
+      if (!alive(request.pid)) {
+        this.waiting.splice(i, 1);
+        this.reply(request, RunnerExit.processLost);
+      }
+    }
   }
 
   /** Kill every pool process and remove the FIFO. */
