@@ -27,7 +27,7 @@ export {
 export { formatDuration, formatPlainLine, formatRate, formatSummary, formatTtyLine, visibleLength } from './progress/format.js';
 export { doctorCommand } from './commands/doctor.js';
 export { DoctorCodes, printFindings, type Finding, type FindingStatus } from './doctor/Finding.js';
-export { checkRunDir, DEFAULT_CONFIG_FILES, executorFacts, runDoctor, type DoctorOptions, type DoctorReport } from './doctor/runDoctor.js';
+export { checkRunDir, DEFAULT_CONFIG_FILES, executorFacts, runDoctor, type DoctorOptions, type DoctorReport, type ExecutorFacts } from './doctor/runDoctor.js';
 export { checkScheduler, PROVIDER_SCHEDULERS, tryCommand, which, type SchedulerName, type SchedulerSettings } from './doctor/schedulers.js';
 export { externalAddresses, isLoopback, probeInterchange, type InterchangeProbeOptions } from './doctor/interchangeProbe.js';
 export {

@@ -26,7 +26,15 @@ export function isLoopback(address: string): boolean {
   return address === 'localhost' || address === '::1' || /^127\./.test(address);
 }
 
-/** This machine's addresses that other machines may reach (for the hint). */
+/**
+ * This machine's addresses that other machines may reach (for the hint).
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * externalAddresses(); // ['10.1.2.3', 'fe80::1']
+ * ```
+ */
 export function externalAddresses(): string[] {
   return Object.values(networkInterfaces()).flat().filter((i) => i !== undefined && !i.internal).map((i) => i!.address);
 }

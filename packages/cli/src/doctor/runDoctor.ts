@@ -15,7 +15,11 @@ import { DoctorCodes, type Finding } from './Finding.js';
 import { probeInterchange } from './interchangeProbe.js';
 import { checkScheduler, PROVIDER_SCHEDULERS, type SchedulerName, type SchedulerSettings } from './schedulers.js';
 
-/** Config files `parsl-ts doctor` looks for when none is given, in this order. */
+/**
+ * Config files `parsl-ts doctor` looks for when none is given, in this order.
+ *
+ * @since 0.1.0
+ */
 export const DEFAULT_CONFIG_FILES: readonly string[] = ['parsl.config.json', 'parsl.config.ts', 'parsl.config.mts', 'parsl.config.js', 'parsl.config.mjs'];
 
 /**
@@ -50,12 +54,21 @@ export interface DoctorReport {
   readonly findings: readonly Finding[];
 }
 
-/** An executor of the config as the doctor needs it (from a plugin entry or an instance). */
-interface ExecutorFacts {
+/**
+ * An executor of the config as the doctor needs it (from a plugin entry or an instance).
+ *
+ * @since 0.1.0
+ */
+export interface ExecutorFacts {
+  /** The executor's label. */
   readonly label: string;
+  /** Whether it gets workers from a provider (so it has an interchange to reach). */
   readonly hasProvider: boolean;
+  /** The address workers connect to (`address` option, default `127.0.0.1`). */
   readonly address: string;
+  /** The batch scheduler its provider drives, if any. */
   readonly scheduler: SchedulerName | undefined;
+  /** Partition or queue of the provider. */
   readonly settings: SchedulerSettings;
 }
 
@@ -78,7 +91,15 @@ function schedulerOf(provider: Record<string, unknown> | undefined): SchedulerNa
   return undefined;
 }
 
-/** The executors of a config file (plugin entries) or a config module (instances). */
+/**
+ * The executors of a config file (plugin entries) or a config module (instances).
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * executorFacts({ executors: [{ package: '@parsl-ts/executor-htex', options: { provider: { package: '@parsl-ts/provider-slurm' } } }] });
+ * ```
+ */
 export function executorFacts(raw: unknown): ExecutorFacts[] {
   const executors = record(raw)?.executors;
   if (!Array.isArray(executors)) return [];
@@ -98,7 +119,15 @@ export function executorFacts(raw: unknown): ExecutorFacts[] {
   });
 }
 
-/** Can the run directory be created and written? Removes what the check itself created. */
+/**
+ * Can the run directory be created and written? Removes what the check itself created.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * checkRunDir('/scratch/me/runinfo').status; // 'ok'
+ * ```
+ */
 export function checkRunDir(runDir: string): Finding {
   // The folders to create, outermost first. Created one by one: a recursive mkdir under /proc
   // never returns on Node 20.

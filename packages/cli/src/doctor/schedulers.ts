@@ -15,7 +15,11 @@ import { DoctorCodes, type Finding } from './Finding.js';
  */
 export type SchedulerName = 'slurm' | 'pbs';
 
-/** Which scheduler each first-party provider package drives. */
+/**
+ * Which scheduler each first-party provider package drives.
+ *
+ * @since 0.1.0
+ */
 export const PROVIDER_SCHEDULERS: Readonly<Record<string, SchedulerName>> = {
   '@parsl-ts/provider-slurm': 'slurm',
   '@parsl-ts/provider-pbs': 'pbs',
@@ -57,7 +61,15 @@ const SCHEDULERS: Readonly<Record<SchedulerName, SchedulerCommands>> = {
   },
 };
 
-/** The absolute path of `command` on PATH, or undefined. */
+/**
+ * The absolute path of `command` on PATH, or undefined.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * which('sbatch'); // '/usr/bin/sbatch'
+ * ```
+ */
 export function which(command: string, path: string = process.env.PATH ?? ''): string | undefined {
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
@@ -72,7 +84,15 @@ export function which(command: string, path: string = process.env.PATH ?? ''): s
   return undefined;
 }
 
-/** Run a command with a time limit; never rejects. */
+/**
+ * Run a command with a time limit; never rejects.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const { ok, output } = await tryCommand(['squeue', '--noheader'], 15_000);
+ * ```
+ */
 export function tryCommand(argv: readonly string[], timeoutMs: number): Promise<{ ok: boolean; output: string; timedOut: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -83,7 +83,15 @@ export function releaseLineRange(version: string): string {
   return m[1] === '0' ? `^0.${m[2]}.0` : `^${m[1]}.0.0`;
 }
 
-/** The parsl-ts monorepo that contains `dir` (a pnpm workspace with packages/core and plugins/), if any. */
+/**
+ * The parsl-ts monorepo that contains `dir` (a pnpm workspace with packages/core and plugins/), if any.
+ *
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * findMonorepo(process.cwd()); // '/home/me/parsl-ts' or undefined
+ * ```
+ */
 export function findMonorepo(dir: string): string | undefined {
   for (let current = resolve(dir); ; current = dirname(current)) {
     if (existsSync(join(current, 'pnpm-workspace.yaml')) && existsSync(join(current, 'packages', 'core', 'package.json')) && existsSync(join(current, 'plugins'))) {

@@ -20,7 +20,11 @@ export const SCAFFOLD_KINDS = ['executor', 'provider', 'launcher', 'staging', 's
  */
 export type ScaffoldKind = (typeof SCAFFOLD_KINDS)[number];
 
-/** The first-party scope: its packages live in the monorepo's plugins/ folder. */
+/**
+ * The first-party scope: its packages live in the monorepo's plugins/ folder.
+ *
+ * @since 0.1.0
+ */
 export const FIRST_PARTY_SCOPE = '@parsl-ts';
 
 /** What the class of each kind is called after the plugin's name (`vault` → `VaultStaging`). */
