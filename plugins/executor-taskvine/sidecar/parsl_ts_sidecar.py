@@ -189,6 +189,8 @@ class Sidecar(object):
         self.min_window = int(window) if window else MIN_WINDOW
         self.window = self.min_window
         self.tail = TransactionTail(backend.transactions_log)
+        self.worker_at = {}  # worker address -> worker id (from the transactions log)
+        self.ran_on = {}  # executor key -> id of the worker its task was sent to
         self.last_stats = 0.0
         self.stopping = False
 
@@ -199,6 +201,7 @@ class Sidecar(object):
         elif op == "cancel":
             for key in message.get("keys", []):
                 self.backlog_keys.discard(key)
+                self.ran_on.pop(key, None)
                 task_id = self.id_of.pop(key, None)
                 if task_id is not None:
                     self.key_of.pop(task_id, None)
@@ -254,6 +257,7 @@ class Sidecar(object):
 
     def follow_transactions(self):
         running = []
+        running_times = []
         workers = []
         for line in self.tail.lines():
             fields = line.split()
@@ -264,9 +268,16 @@ class Sidecar(object):
                 key = self.key_of.get(int(fields[3]))
                 if key is not None:
                     running.append(key)
+                    running_times.append(int(fields[0]) // 1000)
+                    if len(fields) > 5:
+                        self.ran_on[key] = self.worker_at.get(fields[5])
             elif kind == "WORKER" and len(fields) >= 6 and fields[5] in ("CONNECTION", "DISCONNECTION"):
-                workers.append({"id": fields[3], "address": fields[4], "active": fields[5] == "CONNECTION",
-                                "time": int(fields[0]) // 1000})
+                active = fields[5] == "CONNECTION"
+                if active:
+                    self.worker_at[fields[4]] = fields[3]
+                else:
+                    self.worker_at.pop(fields[4], None)
+                workers.append({"id": fields[3], "address": fields[4], "active": active, "time": int(fields[0]) // 1000})
             elif kind == "WORKER" and fields[4] == "RESOURCES":
                 try:
                     resources = json.loads(" ".join(fields[5:]))
@@ -275,7 +286,7 @@ class Sidecar(object):
                     cores = 0
                 workers.append({"id": fields[3], "cores": cores})
         if running:
-            self.out.send({"op": "running", "keys": running})
+            self.out.send({"op": "running", "keys": running, "times": running_times})
         if workers:
             self.out.send({"op": "workers", "events": workers})
 
@@ -293,6 +304,7 @@ class Sidecar(object):
             "exitCode": done.get("exitCode"),
             "output": output[-OUTPUT_TAIL:],
             "host": done.get("host"),
+            "worker": self.ran_on.pop(key, None),
             "started": done.get("started"),
             "ended": done.get("ended"),
         }

@@ -375,7 +375,7 @@ export class TaskVineExecutor implements Executor {
         for (const result of message.results) this.onResult(result);
         break;
       case 'running':
-        for (const key of message.keys) this.onRunning(key);
+        message.keys.forEach((key, i) => this.onRunning(key, message.times?.[i] ?? Date.now()));
         break;
       case 'stats':
         this.stats = message;
@@ -391,13 +391,18 @@ export class TaskVineExecutor implements Executor {
     }
   }
 
-  private onRunning(key: number): void {
+  /**
+   * The manager sent the task to a worker (at `time`, from its transactions log). The try record
+   * goes first, with the manager's time: a short task may be reported running only once it has
+   * ended, and its start must not be stamped later than its end.
+   */
+  private onRunning(key: number, time: number): void {
     const pending = this.pending.get(key);
     if (!pending || !this.context) return;
-    this.context.taskRunning(pending.taskId);
     this.context.monitoring?.send({
-      kind: 'try', runId: this.context.runId, time: Date.now(), taskId: pending.taskId, tryId: pending.tryNumber, executor: this.label, started: Date.now(),
+      kind: 'try', runId: this.context.runId, time, taskId: pending.taskId, tryId: pending.tryNumber, executor: this.label, started: time,
     });
+    this.context.taskRunning(pending.taskId);
   }
 
   private onResult(result: TaskResult): void {
@@ -426,7 +431,7 @@ export class TaskVineExecutor implements Executor {
       this.context.monitoring.send({
         kind: 'try', runId: this.context.runId, time: Date.now(), taskId: pending.taskId, tryId: pending.tryNumber, executor: this.label,
         ...(result.started ? { started: result.started } : {}), ...(result.ended ? { ended: result.ended } : {}),
-        ...(result.host ? { host: result.host } : {}),
+        ...(result.host ? { host: result.host } : {}), ...(result.worker ? { managerId: result.worker } : {}),
         ...(outcome.ok ? {} : { error: String((outcome.error as Error)?.message ?? outcome.error).slice(0, 500) }),
       });
     }

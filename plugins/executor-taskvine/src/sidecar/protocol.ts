@@ -79,6 +79,8 @@ export interface TaskResult {
   readonly output?: string;
   /** Host the task ran on. */
   readonly host?: string | null;
+  /** Id of the worker the task ran on (as in `workers` events), when the manager's log says. */
+  readonly worker?: string | null;
   /** When the command started and ended, in ms since the epoch (the manager's clock). */
   readonly started?: number | null;
   readonly ended?: number | null;
@@ -119,7 +121,7 @@ export type FromSidecar =
   }
   | { readonly op: 'error'; readonly code: 'protocol' | 'backend' | 'internal' | string; readonly message: string; readonly fatal?: boolean; readonly protocol?: number }
   | { readonly op: 'results'; readonly results: readonly TaskResult[] }
-  | { readonly op: 'running'; readonly keys: readonly number[] }
+  | { readonly op: 'running'; readonly keys: readonly number[]; readonly times?: readonly number[] }
   | ({ readonly op: 'stats' } & SidecarStats)
   | { readonly op: 'workers'; readonly events: readonly WorkerEvent[] }
   | { readonly op: 'bye' };
