@@ -8,6 +8,7 @@ import {
   type ParslError, type PluginManifest, type Redirect, type Serializer, type ShippedFunction, type TaskOutcomeReceiver,
 } from '@parsl-ts/core';
 import { cachedShippedFunction, resolveShippedFunction } from '@parsl-ts/core/worker';
+import { WorkerFactory } from './factory/WorkerFactory.js';
 import { plugin } from './manifest.js';
 import { SANDBOX_NAMES, type TaskPayload } from './runner/runner.js';
 import { shellQuote } from './shellQuote.js';
@@ -89,6 +90,7 @@ export class TaskVineExecutor implements Executor {
   private logger: Logger | undefined;
   private serializer: Serializer | undefined;
   private sidecar: SidecarProcess | undefined;
+  private factory: WorkerFactory | undefined;
   private found: FoundBackend | undefined;
   private port = 0;
   private passwordFile: string | undefined;
@@ -203,6 +205,12 @@ export class TaskVineExecutor implements Executor {
     this.sidecar = sidecar;
     this.port = ready.port;
     this.logger.info({ port: ready.port, pid: ready.pid, logs: ready.logs }, `${this.label}: manager listening on port ${ready.port}`);
+    if (settings.factory) {
+      this.factory = WorkerFactory.start(settings.factory, {
+        address: settings.address, port: ready.port, passwordFile: this.passwordFile, backend: this.found.backend,
+        workerCores: settings.workerCores, idleTimeout: settings.workerIdleTimeout, runDir: context.runDir, logger: this.logger,
+      });
+    }
   }
 
   /** @inheritDoc */
@@ -576,6 +584,7 @@ export class TaskVineExecutor implements Executor {
     this.pending.clear();
     for (const p of pending) p.settle({ ok: false, error: new TaskCancelled(p.taskId, 'the executor was shut down') });
     this.outbox = [];
+    await this.factory?.stop(Math.max(1000, timeoutMs / 4));
     await this.sidecar?.stop(Math.max(1000, timeoutMs / 2));
     for (const [workerId, worker] of this.workers) if (worker.reported) this.sendNode(workerId, worker, false);
     this.workers.clear();

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError, type ExecutionProvider } from '@parsl-ts/core';
+import type { WorkerFactoryOptions } from './factory/WorkerFactory.js';
 
 /**
  * Options of the {@link TaskVineExecutor}. Plain data, except `provider`.
@@ -23,6 +24,12 @@ export interface TaskVineExecutorOptions {
    * toward {@link TaskVineExecutor.managerPort}.
    */
   provider?: ExecutionProvider;
+  /**
+   * Also run the cctools factory (`work_queue_factory` / `vine_factory`), which submits worker jobs
+   * to a batch system as the manager needs them; stopped at shutdown. Works with or without a
+   * provider. Its workers have no runner pool: JavaScript tasks start Node.js each.
+   */
+  factory?: WorkerFactoryOptions;
   /** Python interpreter of the sidecar. Default: `$PARSL_TS_PYTHON`, `python3`, then `/usr/bin/python3`, the first that has the backend. */
   python?: string;
   /** Port of the manager; 0 (default) lets the manager pick a free one. */
@@ -92,6 +99,7 @@ export interface TaskVineExecutorOptions {
 /** The options with their defaults filled in. */
 export interface TaskVineSettings {
   readonly backend: 'taskvine' | 'workqueue' | 'auto';
+  readonly factory: WorkerFactoryOptions | undefined;
   readonly python: string | undefined;
   readonly port: number;
   readonly address: string;
@@ -145,11 +153,20 @@ export function resolveSettings(options: TaskVineExecutorOptions): TaskVineSetti
   positive('startTimeout', options.startTimeout, false);
   positive('submitWindow', options.submitWindow, true);
   for (const [name, value] of Object.entries(options.defaultResources ?? {})) positive(`defaultResources.${name}`, value as number | undefined, false, name === 'gpus');
+  if (options.factory !== undefined) {
+    if (typeof options.factory?.batchType !== 'string' || options.factory.batchType === '') {
+      throw new ConfigError('needs batchType, the factory\'s batch system (-T): slurm, condor, sge, local...', { path: 'factory.batchType' });
+    }
+    positive('factory.minWorkers', options.factory.minWorkers, true, true);
+    positive('factory.maxWorkers', options.factory.maxWorkers, true);
+    positive('factory.workerCores', options.factory.workerCores, true);
+  }
   if (options.password !== undefined && typeof options.password !== 'boolean' && typeof options.password !== 'string') {
     throw new ConfigError('must be true, false or the path of a password file', { path: 'password' });
   }
   return {
     backend: options.backend ?? 'auto',
+    factory: options.factory,
     python: options.python,
     port: options.port ?? 0,
     address: options.address ?? '127.0.0.1',

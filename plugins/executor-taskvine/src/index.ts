@@ -6,6 +6,7 @@
  */
 export { TaskVineExecutor } from './TaskVineExecutor.js';
 export type { TaskVineExecutorOptions } from './TaskVineExecutorOptions.js';
+export type { WorkerFactoryOptions } from './factory/WorkerFactory.js';
 export { TaskVineError, TaskVineErrorCodes, type TaskVineErrorCode } from './TaskVineError.js';
 export { SIDECAR_PROTOCOL_VERSION, type Backend, type SidecarStats } from './sidecar/protocol.js';
 export { plugin } from './manifest.js';

@@ -43,7 +43,7 @@ const reverseFile = app(async (options: { inputs: File[]; outputs: File[] }) => 
 }, { name: 'reverseFile' });
 
 /** Concatenates its inputs into its output, in bash. */
-const concat = bashApp((options: { inputs: File[]; outputs: File[] }) => `cat ${options.inputs.map((f) => `'${f}'`).join(' ')} > '${options.outputs[0]}'; pwd`, { name: 'concat' });
+const concat = bashApp((options: { inputs: File[]; outputs: File[]; stdout?: string }) => `cat ${options.inputs.map((f) => `'${f}'`).join(' ')} > '${options.outputs[0]}'; pwd`, { name: 'concat' });
 
 /** SHA-256 and length of its input. */
 const digest = app(async (options: { inputs: File[] }) => {

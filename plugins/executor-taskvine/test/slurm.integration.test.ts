@@ -47,7 +47,7 @@ const whereAmI = app(async (x: number, ms: number) => {
   return { x2: x * 2, job: process.env.SLURM_JOB_ID ?? '', node: process.env.SLURMD_NODENAME ?? '' };
 }, { name: 'whereAmI' });
 
-const jobOfBash = bashApp((options: { inputs: File[]; outputs: File[] }) => `tr a-z A-Z < '${options.inputs[0]}' > '${options.outputs[0]}'; echo "$SLURM_JOB_ID"`, { name: 'jobOfBash' });
+const jobOfBash = bashApp((options: { inputs: File[]; outputs: File[]; stdout?: string }) => `tr a-z A-Z < '${options.inputs[0]}' > '${options.outputs[0]}'; echo "$SLURM_JOB_ID"`, { name: 'jobOfBash' });
 
 describe('TaskVine workers as Slurm jobs (real Slurm)', () => {
   it('two blocks are Slurm jobs running work_queue_workers; a workflow runs on both; cleanup leaves no job', async () => {
