@@ -65,6 +65,12 @@ export type { Launcher } from './interfaces/Launcher.js';
 export type {
   Staging, StagingContext, InTaskStagingStep, InTaskFile, InTaskStagingContext, InTaskStagingRunner, TaskStaging,
 } from './interfaces/Staging.js';
+export {
+  checkDownloadStagingOptions, downloadStagingHooks, separateTaskDownloadPath, DEFAULT_DOWNLOAD_TIMEOUT_SECONDS,
+  type DownloadStagingHooks, type DownloadStagingNames, type DownloadStagingOptions, type DownloadStagingSpec,
+} from './staging/downloadStaging.js';
+export { downloadToFile, downloadStoppedError, downloadWriteError, silentServerError } from './staging/downloadToFile.js';
+export { redactUrl } from './staging/fileNames.js';
 export type { Serializer, PluginDescriptor, ProxyStore } from './interfaces/Serializer.js';
 export type { Monitoring, MonitoringRadio, MonitoringRecord, MonitoringSink } from './interfaces/Monitoring.js';
 export type { Memoizer, MemoizableTask, MemoizerContext, MemoOutcome } from './interfaces/Memoizer.js';

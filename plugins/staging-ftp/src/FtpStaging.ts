@@ -1,5 +1,7 @@
-import { basename, join } from 'node:path';
-import { ConfigError, File, type InTaskStagingStep, type PluginManifest, type Staging, type StagingContext } from '@parsl-ts/core';
+import {
+  checkDownloadStagingOptions, ConfigError, downloadStagingHooks,
+  type DownloadStagingOptions, type File, type InTaskStagingStep, type PluginManifest, type Staging, type StagingContext,
+} from '@parsl-ts/core';
 import { DEFAULT_TIMEOUT_SECONDS, ftpDownload } from './ftpDownload.js';
 import { plugin } from './manifest.js';
 
@@ -8,27 +10,10 @@ import { plugin } from './manifest.js';
  *
  * @since 0.1.0
  */
-export interface FtpStagingOptions {
-  /**
-   * `in-task` (default, as Parsl's default config): the worker downloads the file inside the task,
-   * where the data is needed. `separate-task`: a staging task downloads it on the submit side
-   * before the app runs, into a folder the workers must see (the same machine or a shared
-   * filesystem).
-   */
-  readonly mode?: 'in-task' | 'separate-task';
-  /**
-   * Where downloaded files go. In-task: the folder in which each task gets a working directory of
-   * its own on the worker (default: the worker's temporary folder); separate-task: the folder in
-   * which each task gets a subfolder (default: `<runDir>/staging/<taskId>`).
-   */
-  readonly workingDir?: string;
-  /** Give up when a server sends nothing for this many seconds. Default 60. */
-  readonly timeoutSeconds?: number;
+export interface FtpStagingOptions extends DownloadStagingOptions {
   /** FTPS: `true` for explicit TLS (AUTH TLS), `'implicit'` for implicit TLS. Default false. */
   readonly secure?: boolean | 'implicit';
 }
-
-const OPTION_KEYS = new Set(['mode', 'workingDir', 'timeoutSeconds', 'secure']);
 
 /**
  * Stages `ftp://` inputs into tasks, as Parsl's `FTPInTaskStaging` and `FTPSeparateTaskStaging`.
@@ -56,24 +41,15 @@ export class FtpStaging implements Staging {
 
   constructor(options: FtpStagingOptions = {}) {
     this.options = checkOptions(options);
-    const mode = this.options.mode ?? 'in-task';
-    this.name = `ftp-${mode}`;
     const transfer = { timeoutSeconds: this.options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, ...(this.options.secure !== undefined ? { secure: this.options.secure } : {}) };
-    if (mode === 'separate-task') {
-      this.stageIn = async (file, context) => {
-        const localPath = this.options.workingDir !== undefined
-          ? join(this.options.workingDir, String(context.taskId), basename(file.localPath ?? file.path))
-          : file.localPath ?? join(context.workingDir ?? context.runDir, basename(file.path));
-        await ftpDownload(file.url, localPath, transfer, context.signal);
-        return new File(file.url, localPath);
-      };
-    } else {
-      this.inTaskStageIn = (file) => ({
-        plugin: { package: '@parsl-ts/staging-ftp/worker', export: 'ftpStageIn', options: transfer },
-        file: { url: file.url },
-        ...(this.options.workingDir !== undefined ? { workingDir: this.options.workingDir } : {}),
-      });
-    }
+    const hooks = downloadStagingHooks({
+      scheme: 'ftp', options: this.options,
+      download: (url, localPath, signal) => ftpDownload(url, localPath, transfer, signal),
+      worker: { package: '@parsl-ts/staging-ftp/worker', export: 'ftpStageIn', options: transfer },
+    });
+    this.name = hooks.name;
+    if (hooks.stageIn) this.stageIn = hooks.stageIn;
+    if (hooks.inTaskStageIn) this.inTaskStageIn = hooks.inTaskStageIn;
   }
 
   /** True for `ftp://` files. */
@@ -92,23 +68,10 @@ export class FtpStaging implements Staging {
   }
 }
 
-function checkOptions(options: FtpStagingOptions): FtpStagingOptions {
-  const path = (key: string): string => `staging.ftp.${key}`;
-  if (typeof options !== 'object' || options === null) throw new ConfigError('FtpStaging options must be an object', { path: 'staging.ftp' });
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConfigError(`unknown option "${key}"`, { path: path(key), hint: `use ${[...OPTION_KEYS].join(', ')}` });
-  }
-  if (options.mode !== undefined && options.mode !== 'in-task' && options.mode !== 'separate-task') {
-    throw new ConfigError(`mode must be 'in-task' or 'separate-task', got ${JSON.stringify(options.mode)}`, { path: path('mode'), hint: "leave it out for 'in-task'" });
-  }
-  if (options.timeoutSeconds !== undefined && !(typeof options.timeoutSeconds === 'number' && options.timeoutSeconds > 0)) {
-    throw new ConfigError('timeoutSeconds must be a positive number', { path: path('timeoutSeconds'), hint: `the default is ${DEFAULT_TIMEOUT_SECONDS}` });
-  }
-  if (options.workingDir !== undefined && (typeof options.workingDir !== 'string' || options.workingDir.length === 0)) {
-    throw new ConfigError('workingDir must be a non-empty path', { path: path('workingDir') });
-  }
+function checkOptions(given: FtpStagingOptions): FtpStagingOptions {
+  const options = checkDownloadStagingOptions(given, { className: 'FtpStaging', section: 'ftp', extraKeys: ['secure'] });
   if (options.secure !== undefined && options.secure !== true && options.secure !== false && options.secure !== 'implicit') {
-    throw new ConfigError("secure must be true, false or 'implicit'", { path: path('secure') });
+    throw new ConfigError("secure must be true, false or 'implicit'", { path: 'staging.ftp.secure' });
   }
-  return { ...options };
+  return options;
 }

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Client, FTPError } from 'basic-ftp';
-import { StagingError } from '@parsl-ts/core';
+import {
+  DEFAULT_DOWNLOAD_TIMEOUT_SECONDS, downloadStoppedError, downloadToFile, redactUrl, silentServerError, StagingError,
+} from '@parsl-ts/core';
 
 /**
  * How an FTP download behaves (the plain-data options shared by both staging modes).
@@ -17,7 +16,7 @@ export interface FtpDownloadOptions {
 }
 
 /** The default bound on a silent server, in seconds. */
-export const DEFAULT_TIMEOUT_SECONDS = 60;
+export const DEFAULT_TIMEOUT_SECONDS = DEFAULT_DOWNLOAD_TIMEOUT_SECONDS;
 
 /**
  * Download the file an `ftp://[user[:password]@]host[:port]/path` URL names to `localPath`.
@@ -35,43 +34,25 @@ export const DEFAULT_TIMEOUT_SECONDS = 60;
  */
 export async function ftpDownload(url: string, localPath: string, options: FtpDownloadOptions = {}, signal?: AbortSignal): Promise<void> {
   const parsed = new URL(url);
-  const shown = redact(parsed);
+  const shown = redactUrl(url);
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const client = new Client(timeoutSeconds * 1000);
   const onAbort = (): void => client.close();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const part = `${localPath}.part-${randomBytes(4).toString('hex')}`;
   try {
-    try {
-      await mkdir(dirname(localPath), { recursive: true });
-    } catch (cause) {
-      throw writeError(shown, localPath, cause);
-    }
-    try {
-      await client.access({
-        host: parsed.hostname, port: parsed.port === '' ? 21 : Number(parsed.port),
-        user: parsed.username === '' ? 'anonymous' : decodeURIComponent(parsed.username),
-        password: parsed.username === '' ? 'anonymous@' : decodeURIComponent(parsed.password),
-        secure: options.secure ?? false,
-      });
-    } catch (cause) {
-      throw connectError(shown, cause, timeoutSeconds, signal);
-    }
-    try {
+    await downloadToFile(shown, localPath, async (part) => {
+      try {
+        await client.access({
+          host: parsed.hostname, port: parsed.port === '' ? 21 : Number(parsed.port),
+          user: parsed.username === '' ? 'anonymous' : decodeURIComponent(parsed.username),
+          password: parsed.username === '' ? 'anonymous@' : decodeURIComponent(parsed.password),
+          secure: options.secure ?? false,
+        });
+      } catch (cause) {
+        throw connectError(shown, cause, timeoutSeconds, signal);
+      }
       await client.downloadTo(part, decodeURIComponent(parsed.pathname));
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException)?.code;
-      if (typeof code === 'string' && ['EACCES', 'ENOENT', 'ENOSPC', 'EROFS', 'EISDIR'].includes(code)) throw writeError(shown, localPath, cause);
-      throw transferError(shown, cause, timeoutSeconds, signal);
-    }
-    try {
-      await rename(part, localPath);
-    } catch (cause) {
-      throw writeError(shown, localPath, cause);
-    }
-  } catch (error) {
-    await rm(part, { force: true }).catch(() => undefined);
-    throw error;
+    }, (cause) => transferError(shown, cause, timeoutSeconds, signal));
   } finally {
     signal?.removeEventListener('abort', onAbort);
     client.close();
@@ -79,7 +60,7 @@ export async function ftpDownload(url: string, localPath: string, options: FtpDo
 }
 
 function connectError(url: string, cause: unknown, timeoutSeconds: number, signal: AbortSignal | undefined): StagingError {
-  if (signal?.aborted) return new StagingError(url, 'the download was stopped (the workflow is shutting down)', { cause });
+  if (signal?.aborted) return downloadStoppedError(url, cause);
   if (cause instanceof FTPError) {
     return new StagingError(url, `FTP login failed: ${cause.code} ${cause.message}`, {
       cause, hint: cause.code === 530 ? 'the server refused the login: put the user and password in the URL (ftp://user:password@host/path), or check them' : 'check what the server expects',
@@ -89,32 +70,18 @@ function connectError(url: string, cause: unknown, timeoutSeconds: number, signa
   const message = (cause as Error)?.message ?? String(cause);
   if (code === 'ECONNREFUSED') return new StagingError(url, `connection refused (${message})`, { cause, hint: 'nothing listens at this host and port: is the FTP server running, and is the URL right?' });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new StagingError(url, `host not found (${message})`, { cause, hint: 'check the host name in the URL and the DNS where the task runs' });
-  if (/timeout/i.test(message)) return new StagingError(url, `the server sent nothing for ${timeoutSeconds} s`, { cause, hint: 'check that the server is up, or raise timeoutSeconds' });
+  if (/timeout/i.test(message)) return silentServerError(url, timeoutSeconds, cause);
   return new StagingError(url, message, { cause });
 }
 
 function transferError(url: string, cause: unknown, timeoutSeconds: number, signal: AbortSignal | undefined): StagingError {
-  if (signal?.aborted) return new StagingError(url, 'the download was stopped (the workflow is shutting down)', { cause });
+  if (signal?.aborted) return downloadStoppedError(url, cause);
   if (cause instanceof FTPError) {
     return new StagingError(url, `FTP ${cause.code} ${cause.message.replace(/^\d{3}\s*/, '')}`, {
       cause, hint: cause.code === 550 ? 'the server has no such file, or this user may not read it: check the path and its permissions' : 'see the server\'s message',
     });
   }
   const message = (cause as Error)?.message ?? String(cause);
-  if (/timeout/i.test(message)) return new StagingError(url, `the server sent nothing for ${timeoutSeconds} s`, { cause, hint: 'check that the server is up, or raise timeoutSeconds' });
+  if (/timeout/i.test(message)) return silentServerError(url, timeoutSeconds, cause);
   return new StagingError(url, message, { cause });
-}
-
-function writeError(url: string, localPath: string, cause: unknown): StagingError {
-  const code = (cause as NodeJS.ErrnoException)?.code;
-  return new StagingError(url, `cannot write ${localPath}${code ? ` (${code})` : ''}`, {
-    cause, hint: code === 'EACCES' || code === 'EROFS' ? 'the folder is not writable: choose a workingDir the task may write to' : 'check the working directory and the free space',
-  });
-}
-
-function redact(url: URL): string {
-  if (url.password === '') return url.href;
-  const copy = new URL(url.href);
-  copy.password = '***';
-  return copy.href;
 }

@@ -1,5 +1,7 @@
-import { basename, join } from 'node:path';
-import { ConfigError, File, type InTaskStagingStep, type PluginManifest, type Staging, type StagingContext } from '@parsl-ts/core';
+import {
+  checkDownloadStagingOptions, ConfigError, downloadStagingHooks,
+  type DownloadStagingOptions, type File, type InTaskStagingStep, type PluginManifest, type Staging, type StagingContext,
+} from '@parsl-ts/core';
 import { DEFAULT_TIMEOUT_SECONDS, download } from './download.js';
 import { plugin } from './manifest.js';
 
@@ -8,27 +10,10 @@ import { plugin } from './manifest.js';
  *
  * @since 0.1.0
  */
-export interface HttpStagingOptions {
-  /**
-   * `in-task` (default, as Parsl's default config): the worker downloads the file inside the task,
-   * where the data is needed. `separate-task`: a staging task downloads it on the submit side
-   * before the app runs, into a folder the workers must see (the same machine or a shared
-   * filesystem).
-   */
-  readonly mode?: 'in-task' | 'separate-task';
-  /**
-   * Where downloaded files go. In-task: the folder in which each task gets a working directory of
-   * its own on the worker (default: the worker's temporary folder); separate-task: the folder in
-   * which each task gets a subfolder (default: `<runDir>/staging/<taskId>`).
-   */
-  readonly workingDir?: string;
-  /** Give up when a server sends nothing for this many seconds. Default 60. */
-  readonly timeoutSeconds?: number;
+export interface HttpStagingOptions extends DownloadStagingOptions {
   /** Extra request headers (e.g. `Authorization`); in-task mode carries them to the workers. */
   readonly headers?: Readonly<Record<string, string>>;
 }
-
-const OPTION_KEYS = new Set(['mode', 'workingDir', 'timeoutSeconds', 'headers']);
 
 /**
  * Stages `http://` and `https://` inputs into tasks, as Parsl's `HTTPInTaskStaging` and
@@ -57,24 +42,15 @@ export class HttpStaging implements Staging {
 
   constructor(options: HttpStagingOptions = {}) {
     this.options = checkOptions(options);
-    const mode = this.options.mode ?? 'in-task';
-    this.name = `http-${mode}`;
     const transfer = { timeoutSeconds: this.options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, ...(this.options.headers ? { headers: { ...this.options.headers } } : {}) };
-    if (mode === 'separate-task') {
-      this.stageIn = async (file, context) => {
-        const localPath = this.options.workingDir !== undefined
-          ? join(this.options.workingDir, String(context.taskId), basename(file.localPath ?? file.path))
-          : file.localPath ?? join(context.workingDir ?? context.runDir, basename(file.path));
-        await download(file.url, localPath, transfer, context.signal);
-        return new File(file.url, localPath);
-      };
-    } else {
-      this.inTaskStageIn = (file) => ({
-        plugin: { package: '@parsl-ts/staging-http/worker', export: 'httpStageIn', options: transfer },
-        file: { url: file.url },
-        ...(this.options.workingDir !== undefined ? { workingDir: this.options.workingDir } : {}),
-      });
-    }
+    const hooks = downloadStagingHooks({
+      scheme: 'http', options: this.options,
+      download: (url, localPath, signal) => download(url, localPath, transfer, signal),
+      worker: { package: '@parsl-ts/staging-http/worker', export: 'httpStageIn', options: transfer },
+    });
+    this.name = hooks.name;
+    if (hooks.stageIn) this.stageIn = hooks.stageIn;
+    if (hooks.inTaskStageIn) this.inTaskStageIn = hooks.inTaskStageIn;
   }
 
   /** True for `http://` and `https://` files. */
@@ -93,23 +69,10 @@ export class HttpStaging implements Staging {
   }
 }
 
-function checkOptions(options: HttpStagingOptions): HttpStagingOptions {
-  const path = (key: string): string => `staging.http.${key}`;
-  if (typeof options !== 'object' || options === null) throw new ConfigError('HttpStaging options must be an object', { path: 'staging.http' });
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConfigError(`unknown option "${key}"`, { path: path(key), hint: `use ${[...OPTION_KEYS].join(', ')}` });
-  }
-  if (options.mode !== undefined && options.mode !== 'in-task' && options.mode !== 'separate-task') {
-    throw new ConfigError(`mode must be 'in-task' or 'separate-task', got ${JSON.stringify(options.mode)}`, { path: path('mode'), hint: "leave it out for 'in-task'" });
-  }
-  if (options.timeoutSeconds !== undefined && !(typeof options.timeoutSeconds === 'number' && options.timeoutSeconds > 0)) {
-    throw new ConfigError('timeoutSeconds must be a positive number', { path: path('timeoutSeconds'), hint: `the default is ${DEFAULT_TIMEOUT_SECONDS}` });
-  }
-  if (options.workingDir !== undefined && (typeof options.workingDir !== 'string' || options.workingDir.length === 0)) {
-    throw new ConfigError('workingDir must be a non-empty path', { path: path('workingDir') });
-  }
+function checkOptions(given: HttpStagingOptions): HttpStagingOptions {
+  const options = checkDownloadStagingOptions(given, { className: 'HttpStaging', section: 'http', extraKeys: ['headers'] });
   if (options.headers !== undefined && (typeof options.headers !== 'object' || options.headers === null || Object.values(options.headers).some((v) => typeof v !== 'string'))) {
-    throw new ConfigError('headers must map header names to strings', { path: path('headers'), hint: "write headers: { Authorization: 'Bearer ...' }" });
+    throw new ConfigError('headers must map header names to strings', { path: 'staging.http.headers', hint: "write headers: { Authorization: 'Bearer ...' }" });
   }
-  return { ...options };
+  return options;
 }

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StagingError } from '@parsl-ts/core';
+import {
+  DEFAULT_DOWNLOAD_TIMEOUT_SECONDS, downloadStoppedError, downloadToFile, redactUrl, silentServerError, StagingError,
+} from '@parsl-ts/core';
 
 /**
  * How a download behaves (the plain-data options shared by both staging modes).
@@ -19,7 +18,7 @@ export interface DownloadOptions {
 }
 
 /** The default bound on a silent server, in seconds. */
-export const DEFAULT_TIMEOUT_SECONDS = 60;
+export const DEFAULT_TIMEOUT_SECONDS = DEFAULT_DOWNLOAD_TIMEOUT_SECONDS;
 
 /**
  * Download `url` to `localPath`. The data goes to a temporary file next to it, renamed into place
@@ -35,7 +34,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 60;
  * ```
  */
 export async function download(url: string, localPath: string, options: DownloadOptions = {}, signal?: AbortSignal): Promise<void> {
-  const shown = redact(url);
+  const shown = redactUrl(url);
   const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   const controller = new AbortController();
   let timedOut = false;
@@ -47,7 +46,6 @@ export async function download(url: string, localPath: string, options: Download
   };
   const onAbort = (): void => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const part = `${localPath}.part-${randomBytes(4).toString('hex')}`;
   // fetch refuses URLs with credentials: send them as Basic authentication instead.
   const target = new URL(url);
   const headers: Record<string, string> = { ...options.headers };
@@ -68,27 +66,13 @@ export async function download(url: string, localPath: string, options: Download
       await response.body?.cancel().catch(() => undefined);
       throw statusError(shown, response.status, response.statusText);
     }
-    try {
-      await mkdir(dirname(localPath), { recursive: true });
-    } catch (cause) {
-      throw writeError(shown, localPath, cause);
-    }
+    const body = response.body as import('node:stream/web').ReadableStream<Uint8Array>;
     const keepAlive = new Transform({ transform(chunk, _encoding, callback) { arm(); callback(null, chunk); } });
-    try {
-      await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), keepAlive, createWriteStream(part));
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException)?.code;
-      if (code === 'EACCES' || code === 'ENOENT' || code === 'ENOSPC' || code === 'EROFS' || code === 'EISDIR') throw writeError(shown, localPath, cause);
-      throw requestError(shown, cause, timedOut, timeoutMs, signal);
-    }
-    try {
-      await rename(part, localPath);
-    } catch (cause) {
-      throw writeError(shown, localPath, cause);
-    }
-  } catch (error) {
-    await rm(part, { force: true }).catch(() => undefined);
-    throw error;
+    await downloadToFile(
+      shown, localPath,
+      (part) => pipeline(Readable.fromWeb(body), keepAlive, createWriteStream(part)),
+      (cause) => requestError(shown, cause, timedOut, timeoutMs, signal),
+    );
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
@@ -107,12 +91,8 @@ function statusError(url: string, status: number, statusText: string): StagingEr
 }
 
 function requestError(url: string, cause: unknown, timedOut: boolean, timeoutMs: number, signal: AbortSignal | undefined): StagingError {
-  if (timedOut) {
-    return new StagingError(url, `the server sent nothing for ${timeoutMs / 1000} s`, {
-      cause, hint: 'check that the server is up, or raise timeoutSeconds',
-    });
-  }
-  if (signal?.aborted) return new StagingError(url, 'the download was stopped (the workflow is shutting down)', { cause });
+  if (timedOut) return silentServerError(url, timeoutMs / 1000, cause);
+  if (signal?.aborted) return downloadStoppedError(url, cause);
   const inner = (cause as { cause?: unknown })?.cause ?? cause;
   const code = (inner as NodeJS.ErrnoException)?.code;
   const message = (inner as Error)?.message ?? String(inner);
@@ -127,24 +107,5 @@ function requestError(url: string, cause: unknown, timedOut: boolean, timeoutMs:
       return new StagingError(url, `the connection was closed early (${message})`, { cause, hint: 'the server dropped the connection: try again, or give the app retries' });
     default:
       return new StagingError(url, message, { cause });
-  }
-}
-
-function writeError(url: string, localPath: string, cause: unknown): StagingError {
-  const code = (cause as NodeJS.ErrnoException)?.code;
-  return new StagingError(url, `cannot write ${localPath}${code ? ` (${code})` : ''}`, {
-    cause, hint: code === 'EACCES' || code === 'EROFS' ? 'the folder is not writable: choose a workingDir the task may write to' : 'check the working directory and the free space',
-  });
-}
-
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return url;
   }
 }

@@ -33,9 +33,14 @@ export class UniqueNames {
 
 /**
  * The URL with any password replaced by `***`, for error messages and logs
- * (`ftp://me:secret@host/x` → `ftp://me:***@host/x`).
+ * (`ftp://me:secret@host/x` → `ftp://me:***@host/x`). A URL without a password, or one that does
+ * not parse, comes back as it is.
  *
- * @internal
+ * @since 0.1.1
+ * @example
+ * ```ts
+ * throw new StagingError(redactUrl(url), 'HTTP 404');
+ * ```
  */
 export function redactUrl(url: string): string {
   try {
