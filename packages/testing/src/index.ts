@@ -9,4 +9,5 @@ export {
   conformanceCapabilities, resolveCapabilities, type ConformanceCapabilities, type ConformanceCapability,
 } from './capabilities.js';
 export { captureError, processesMatching, pseudoRandomBytes, uniqueMarker, waitUntil } from './helpers.js';
+export { startTestDaemon, type TestDaemon, type TestDaemonSpec } from './startTestDaemon.js';
 export { measureRetainedMemory, type RetainedMemoryFigures } from './measureRetainedMemory.js';
