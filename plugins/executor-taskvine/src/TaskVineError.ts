@@ -21,7 +21,11 @@ export const TaskVineErrorCodes = {
   RunnerFailed: 'PARSL_TASKVINE_RUNNER',
 } as const;
 
-/** One of the {@link TaskVineErrorCodes}. */
+/**
+ * One of the {@link TaskVineErrorCodes}.
+ *
+ * @since 0.1.0
+ */
 export type TaskVineErrorCode = (typeof TaskVineErrorCodes)[keyof typeof TaskVineErrorCodes];
 
 /**

@@ -12,7 +12,11 @@
  */
 export const SIDECAR_PROTOCOL_VERSION = 1;
 
-/** Which manager library the sidecar hosts. */
+/**
+ * Which manager library the sidecar hosts: TaskVine's (`ndcctools.taskvine`) or Work Queue's (`work_queue`).
+ *
+ * @since 0.1.0
+ */
 export type Backend = 'taskvine' | 'workqueue';
 
 /** A file of a manager task: a path on the submit side and a name in the task's sandbox. */
@@ -88,7 +92,11 @@ export interface TaskResult {
   readonly error?: string;
 }
 
-/** Manager statistics, sent every second. */
+/**
+ * The manager's statistics, as the sidecar sends them every second (see `TaskVineExecutor.managerStats`).
+ *
+ * @since 0.1.0
+ */
 export interface SidecarStats {
   readonly workersConnected: number;
   readonly workersBusy: number;
