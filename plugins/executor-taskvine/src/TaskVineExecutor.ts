@@ -213,6 +213,11 @@ export class TaskVineExecutor implements Executor {
     }
   }
 
+  /** Monitoring with resource monitoring on: the runner measures each JavaScript task. */
+  private get sampleResources(): boolean {
+    return (this.context?.monitoring?.resourceMonitoringInterval ?? 0) > 0;
+  }
+
   /** @inheritDoc */
   submit(task: ExecutorTask): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
@@ -263,7 +268,7 @@ export class TaskVineExecutor implements Executor {
     const { args, inputs, outputs } = this.files(task);
     const fn = this.functionFile(task.fn);
     const { fn: _fn, ...rest } = task;
-    const payload: TaskPayload = { fnHash: fn.key, task: { ...rest, args } };
+    const payload: TaskPayload = { fnHash: fn.key, task: { ...rest, args }, ...(this.sampleResources ? { sampleResources: true } : {}) };
     const taskFile = join(this.tasksDir, `${key}.task`);
     const resultFile = join(this.tasksDir, `${key}.result`);
     writeFileSync(taskFile, this.serializer!.serialize(payload));
@@ -442,6 +447,11 @@ export class TaskVineExecutor implements Executor {
         ...(result.host ? { host: result.host } : {}), ...(result.worker ? { managerId: result.worker } : {}),
         ...(outcome.ok ? {} : { error: String((outcome.error as Error)?.message ?? outcome.error).slice(0, 500) }),
       });
+      if (outcome.usage) {
+        this.context.monitoring.send({
+          kind: 'resource', runId: this.context.runId, time: result.ended ?? Date.now(), taskId: pending.taskId, tryId: pending.tryNumber, ...outcome.usage,
+        });
+      }
     }
     pending.settle(outcome);
   }

@@ -27,6 +27,12 @@ afterEach(async () => {
 const square = app((x: number) => x * x, { name: 'square' });
 const fail = app((message: string) => { throw new Error(message); }, { name: 'fail' });
 const shout = bashApp((word: string) => `echo ${word}`, { name: 'shout' });
+const burn = app((ms: number) => {
+  const end = Date.now() + ms;
+  let spins = 0;
+  while (Date.now() < end) spins++;
+  return spins > 0;
+}, { name: 'burn' });
 
 describe('monitoring of the TaskVine executor', () => {
   it('records tasks, tries (host, worker, times), the worker as a node and the block', async () => {
@@ -73,6 +79,34 @@ describe('monitoring of the TaskVine executor', () => {
       expect(tries.slice(0, 5).every((t) => t.error === null)).toBe(true);
       const blocks = db.prepare("SELECT block_id, state FROM block WHERE run_id = ? AND executor = 'vine' ORDER BY id").all(runId) as { block_id: string; state: string }[];
       expect(blocks[0]).toEqual({ block_id: '0', state: 'pending' });
+      // Resource monitoring was off: no samples.
+      expect(db.prepare('SELECT count(*) AS n FROM resource WHERE run_id = ?').get(runId)).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('with resource monitoring, each JavaScript try has the CPU, memory and I/O its process used', async () => {
+    const database = join(dir, 'monitoring.db');
+    const executor = new TaskVineExecutor({
+      label: 'vine', backend: 'workqueue', workerCores: 1, provider: new LocalProvider({ initBlocks: 1, minBlocks: 1, maxBlocks: 1 }),
+    });
+    dfk = await loadConfig({ executors: [executor], runDir: join(dir, 'runinfo'), monitoring: new MonitoringHub({ database, resourceMonitoringInterval: 1 }) });
+    const runId = dfk.runId;
+    const busy = burn(400);
+    expect(await busy).toBe(true);
+    expect(await square(3)).toBe(9);
+    await dfk.cleanup();
+    dfk = undefined;
+    const db = new Database(database, { readonly: true });
+    try {
+      const samples = db.prepare('SELECT task_id, try_id, pid, cpu_user_seconds, cpu_system_seconds, rss_bytes FROM resource WHERE run_id = ? AND task_id IS NOT NULL ORDER BY task_id').all(runId) as
+        { task_id: number; try_id: number; pid: number; cpu_user_seconds: number; cpu_system_seconds: number; rss_bytes: number }[];
+      expect(samples.map((r) => r.task_id)).toEqual([busy.tid, busy.tid + 1]);
+      expect(samples[0]!.cpu_user_seconds + samples[0]!.cpu_system_seconds).toBeGreaterThanOrEqual(0.2);
+      expect(samples[0]!.pid).not.toBe(process.pid);
+      expect(samples[0]!.rss_bytes).toBeGreaterThan(10_000_000);
+      expect(samples[1]!.cpu_user_seconds).toBeLessThan(samples[0]!.cpu_user_seconds);
     } finally {
       db.close();
     }

@@ -61,7 +61,22 @@ export interface TaskPayload {
   readonly fnHash: string;
   /** The task, without `fn`. */
   readonly task: Omit<ExecutorTask, 'fn'>;
+  /** Sample the resources the task used (monitoring with resource monitoring on). */
+  readonly sampleResources?: boolean;
 }
+
+/** The resources a task used, measured by the runner around it (its process tree, from /proc). */
+export interface ResourceSample {
+  readonly pid: number;
+  readonly cpuUserSeconds: number;
+  readonly cpuSystemSeconds: number;
+  readonly rssBytes: number;
+  readonly readBytes: number;
+  readonly writeBytes: number;
+}
+
+/** The result file: `[ok, value or error]`, and the resource sample when one was asked for. */
+export type ResultPayload = [ok: boolean, value: unknown, usage?: ResourceSample];
 
 /** The parts of @parsl-ts/core the runner uses. */
 export interface RunnerApi {
@@ -71,6 +86,9 @@ export interface RunnerApi {
   readonly errorToPlain: CoreModule['errorToPlain'];
   readonly SerializationError: CoreModule['SerializationError'];
   readonly File: CoreModule['File'];
+  /** Absent from cores older than 0.1.1: then no resource samples. */
+  readonly sampleProcessTree: CoreWorkerModule['sampleProcessTree'] | undefined;
+  readonly usageSince: CoreWorkerModule['usageSince'] | undefined;
 }
 
 /** The module a package's export map points `subpath` to (its `import` or `default` condition). */
@@ -103,19 +121,21 @@ export async function loadRunnerApi(baseDir: string): Promise<RunnerApi> {
   return {
     executeTask: worker.executeTask, instantiateDescriptor: worker.instantiateDescriptor, markWorkerContext: worker.markWorkerContext,
     errorToPlain: core.errorToPlain, SerializationError: core.SerializationError, File: core.File,
+    sampleProcessTree: (worker as Partial<CoreWorkerModule>).sampleProcessTree, usageSince: (worker as Partial<CoreWorkerModule>).usageSince,
   };
 }
 
-/** Serialize `[ok, value]`; a value the serializer refuses becomes a SerializationError result. */
-function encode(serializer: Serializer, api: RunnerApi, ok: boolean, value: unknown): Uint8Array {
+/** Serialize the result; a value the serializer refuses becomes a SerializationError result. */
+function encode(serializer: Serializer, api: RunnerApi, ok: boolean, value: unknown, usage: ResourceSample | undefined): Uint8Array {
+  const payload = (result: ResultPayload): Uint8Array => serializer.serialize(usage ? result : result.slice(0, 2));
   try {
-    return serializer.serialize([ok, value]);
+    return payload([ok, value, usage]);
   } catch (error) {
     const plain = api.errorToPlain(ok ? error : value);
     const reason = ok
       ? new api.SerializationError(`the result could not be serialized: ${plain.message}`, { hint: 'return plain data from apps' })
       : Object.assign(new Error(plain.message), { name: plain.name, stack: plain.stack });
-    return serializer.serialize([false, reason]);
+    return payload([false, reason, usage]);
   }
 }
 
@@ -156,11 +176,21 @@ function applyEnv(env: Readonly<Record<string, string>> | undefined): () => void
  * be written at all throws. `functions` caches deserialized functions by hash across calls.
  */
 export async function runTaskInSandbox(sandbox: string, serializer: Serializer, api: RunnerApi, functions: Map<string, ShippedFunction> = new Map()): Promise<void> {
-  let bytes: Uint8Array;
+  let ok: boolean;
+  let value: unknown;
+  let sample: (() => ResourceSample | undefined) | undefined;
   const previousCwd = process.cwd();
   let restoreEnv = (): void => undefined;
   try {
     const payload = serializer.deserialize(readFileSync(join(sandbox, SANDBOX_NAMES.task))) as TaskPayload;
+    const { sampleProcessTree, usageSince } = api;
+    if (payload.sampleResources && sampleProcessTree && usageSince) {
+      const base = sampleProcessTree(process.pid);
+      sample = () => {
+        const now = sampleProcessTree(process.pid);
+        return now ? { pid: process.pid, ...usageSince(now, base) } : undefined;
+      };
+    }
     let fn = functions.get(payload.fnHash);
     if (fn === undefined) {
       fn = serializer.deserialize(readFileSync(join(sandbox, SANDBOX_NAMES.fn))) as ShippedFunction;
@@ -170,14 +200,16 @@ export async function runTaskInSandbox(sandbox: string, serializer: Serializer, 
     anchorFiles(task.args, sandbox, api);
     restoreEnv = applyEnv(task.env);
     process.chdir(sandbox);
-    bytes = encode(serializer, api, true, await api.executeTask(task));
+    value = await api.executeTask(task);
+    ok = true;
   } catch (error) {
-    bytes = encode(serializer, api, false, error);
+    value = error;
+    ok = false;
   } finally {
     restoreEnv();
     try { process.chdir(previousCwd); } catch { /* the previous folder is gone: stay */ }
   }
-  writeFileSync(join(sandbox, SANDBOX_NAMES.result), bytes);
+  writeFileSync(join(sandbox, SANDBOX_NAMES.result), encode(serializer, api, ok, value, sample?.()));
 }
 
 /** `node parsl-ts-runner.mjs --parsl-ts-run-sandbox`: run the task of the current directory, then exit. */

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { AppTimeout, BashExitFailure, StagingError, WorkerLost, type Serializer } from '@parsl-ts/core';
-import { RunnerExit } from '../runner/runner.js';
+import { RunnerExit, type ResourceSample, type ResultPayload } from '../runner/runner.js';
 import type { FileSpec, TaskResult } from '../sidecar/protocol.js';
 import { TaskVineError, TaskVineErrorCodes } from '../TaskVineError.js';
 
-/** What a try came to: a value, or the error its future rejects with. */
-export type TaskOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+/** What a try came to: a value, or the error its future rejects with; and what it used, when measured. */
+export type TaskOutcome =
+  | { readonly ok: true; readonly value: unknown; readonly usage?: ResourceSample }
+  | { readonly ok: false; readonly error: unknown; readonly usage?: ResourceSample };
 
 /** What the executor knows about the try whose manager task ended. */
 export interface TryFacts {
@@ -74,16 +76,17 @@ export function functionOutcome(result: TaskResult, facts: TryFacts, resultFile:
     bytes = undefined;
   }
   if (bytes !== undefined && bytes.length > 0) {
-    let decoded: [boolean, unknown];
+    let decoded: ResultPayload;
     try {
-      decoded = serializer.deserialize(bytes) as [boolean, unknown];
+      decoded = serializer.deserialize(bytes) as ResultPayload;
     } catch (error) {
       return { ok: false, error };
     }
-    if (!decoded[0]) return { ok: false, error: decoded[1] };
+    const usage = decoded[2] ? { usage: decoded[2] } : {};
+    if (!decoded[0]) return { ok: false, error: decoded[1], ...usage };
     const missing = missingOutputs(result, facts.outputs);
-    if (missing.length > 0) return { ok: false, error: missingOutputError(facts, missing) };
-    return { ok: true, value: decoded[1] };
+    if (missing.length > 0) return { ok: false, error: missingOutputError(facts, missing), ...usage };
+    return { ok: true, value: decoded[1], ...usage };
   }
   if (!COMMAND_RESULTS.has(result.result)) return { ok: false, error: managerFailure(result, facts) };
   if (result.exitCode === RunnerExit.timeout && facts.walltimeSeconds !== undefined) return { ok: false, error: new AppTimeout(facts.appName, facts.walltimeSeconds) };
