@@ -55,7 +55,7 @@ function managerFailure(result: TaskResult, facts: TryFacts): unknown {
     'input missing': 'an input file of the task could not be sent to the worker: check that it exists and is readable',
   };
   return new TaskVineError(TaskVineErrorCodes.TaskFailed,
-    `the manager gave up task ${facts.taskId} (${facts.appName}): ${result.result}${result.exitCode !== null ? ` (exit code ${result.exitCode})` : ''}${tail(result)}`, {
+    `the manager gave up task ${facts.taskId} (${facts.appName}): ${result.result}${result.exitCode !== null && result.exitCode >= 0 ? ` (exit code ${result.exitCode})` : ''}${tail(result)}`, {
       managerResult: result.result, hint: hints[result.result] ?? 'see the manager\'s logs in the executor\'s run directory',
     });
 }
