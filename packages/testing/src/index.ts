@@ -9,5 +9,9 @@ export {
   conformanceCapabilities, resolveCapabilities, type ConformanceCapabilities, type ConformanceCapability,
 } from './capabilities.js';
 export { captureError, processesMatching, pseudoRandomBytes, uniqueMarker, waitUntil } from './helpers.js';
+export { waitFor, waitForJobState } from './waitFor.js';
+export { traceCommands, type CommandTrace } from './traceCommands.js';
+export { readRecording, type Recording } from './readRecording.js';
+export { processGroupMembers } from './processGroupMembers.js';
 export { startTestDaemon, type TestDaemon, type TestDaemonSpec } from './startTestDaemon.js';
 export { measureRetainedMemory, type RetainedMemoryFigures } from './measureRetainedMemory.js';

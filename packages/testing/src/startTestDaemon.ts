@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
+import { processGroupMembers } from './processGroupMembers.js';
 
 /**
  * How {@link startTestDaemon} starts a server program for a test.
@@ -116,7 +116,7 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   // Sessions whose client has quit end on their own within moments; let the server reap them
   // (killed with it, they would be left to PID 1).
-  for (const deadline = Date.now() + 2000; Date.now() < deadline && groupMembers(child.pid!).length > 1;) {
+  for (const deadline = Date.now() + 2000; Date.now() < deadline && processGroupMembers(child.pid!).length > 1;) {
     await new Promise((r) => setTimeout(r, 25));
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -126,19 +126,4 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
   // Session processes are in the same group: make sure none is left.
   try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* all gone */ }
-}
-
-/** Live (not zombie) processes in process group `pgid`, from /proc. */
-function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Fields after the command (which may hold spaces) start at the last ')': state, ppid, pgrp.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
-    } catch { /* exited meanwhile */ }
-  }
-  return members;
 }
