@@ -1,29 +1,10 @@
 // Helpers for LocalProvider's tests: bounded waits and process lookups.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobStatus } from '@parsl-ts/core';
-import type { LocalProvider } from '../src/index.js';
+export { processGroupMembers as groupMembers, waitFor, waitForJobState as waitForState } from '@parsl-ts/testing';
 
-/** Poll `check` every 100 ms until it returns a value other than undefined; fail after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Wait until the job's state is one of `states`; returns its status. */
-export function waitForState(provider: LocalProvider, id: string, states: readonly string[], timeoutMs = 30_000): Promise<JobStatus> {
-  return waitFor(`job ${id} to be ${states.join(' or ')}`, async () => {
-    const [status] = await provider.status([id]);
-    return status && states.includes(status.state) ? status : undefined;
-  }, timeoutMs);
-}
 
 /** Pids of live (non-zombie) processes whose command line contains `pattern` (pgrep -f). */
 export function pgrep(pattern: string): number[] {
@@ -51,15 +32,6 @@ function procStat(pid: number): [string, number] | undefined {
 function isZombie(pid: number): boolean {
   const stat = procStat(pid);
   return stat === undefined || stat[0] === 'Z';
-}
-
-/**
- * Live (non-zombie) members of a process group. Zombies are left out: where PID 1 does not reap
- * orphans (some containers), killed grandchildren stay as zombies, which are not running.
- */
-export function groupMembers(pgid: number): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number)
-    .filter((pid) => { const stat = procStat(pid); return stat !== undefined && stat[0] !== 'Z' && stat[1] === pgid; });
 }
 
 /** A unique `sleep` to look for with pgrep: `sleep 3600.<digits>` (GNU sleep takes fractions). */
