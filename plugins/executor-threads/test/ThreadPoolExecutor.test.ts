@@ -151,10 +151,13 @@ describe('ThreadPoolExecutor', () => {
     // Tasks submitted right away go to live threads only, never to the one being terminated.
     const doubles = Array.from({ length: 50 }, (_, i) => double(i));
     expect(await Promise.all(doubles)).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
+    // The terminated thread may still count until its exit event: wait for the replacement itself.
+    const logFile = join(k.runDir, 'parsl.log');
+    expect(await waitUntil(() => readFileSync(logFile, 'utf8').includes('starting a replacement'), 20_000)).toBe(true);
     expect(await waitUntil(() => executor.workerCount === 2, 20_000)).toBe(true);
     expect(executor.outstanding).toBe(0);
     await k.cleanup();
-    const log = readFileSync(join(k.runDir, 'parsl.log'), 'utf8');
+    const log = readFileSync(logFile, 'utf8');
     expect(log).toContain('walltime exceeded: terminating worker thread');
     expect(log).toContain('starting a replacement');
   });
