@@ -4,7 +4,7 @@
  * descriptors a worker leaks closed.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,20 @@ describe('bash app commands', () => {
     run(bashTaskCommand(both, { stdout: { path: 'all.txt', append: false }, stderr: { path: 'all.txt', append: false } }));
     expect(readFileSync(join(dir, 'all.txt'), 'utf8')).toBe('out\nerr\n');
     expect(run(bashTaskCommand('exit 3', {})).status).toBe(3);
+  });
+
+  it("never source the user's ~/.bashrc, even with a socket for stdin and SHLVL unset", () => {
+    // bash reads ~/.bashrc for `bash -c` when stdin is a socket (as under Node's spawn) and SHLVL is
+    // unset (as under turbo's strict env); a .bashrc that prints would then pollute every task's stderr.
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    writeFileSync(join(home, '.bashrc'), 'echo "bashrc was read" >&2\n');
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.SHLVL;
+    const plain = spawnSync('bash', ['-c', 'true'], { cwd: dir, encoding: 'utf8', timeout: 30_000, env, stdio: 'pipe' });
+    expect(plain.stderr).toBe('bashrc was read\n'); // the trap is real on this machine
+    const result = spawnSync('sh', ['-c', bashTaskCommand('echo err >&2', {})], { cwd: dir, encoding: 'utf8', timeout: 30_000, env, stdio: 'pipe' });
+    expect(result.stderr).toBe('err\n');
   });
 
   it('over their walltime: exit 124, and every process they started is gone', async () => {

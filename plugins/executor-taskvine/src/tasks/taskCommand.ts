@@ -59,5 +59,7 @@ export function bashTaskCommand(commandLine: string, options: { walltimeSeconds?
   if (stderr) {
     redirect += stdout && stdout.path === stderr.path ? ' 2>&1' : ` 2${stderr.append ? '>>' : '>'} ${shellQuote(stderr.path)}`;
   }
-  return `${CLOSE_INHERITED} exec ${withWalltime(options.walltimeSeconds)}bash -c ${shellQuote(commandLine)}${redirect}`;
+  // stdin from /dev/null, as core's bash apps have it: a task must not read the worker's stdin, and
+  // bash sources ~/.bashrc even for `bash -c` when its stdin is a socket and SHLVL is unset.
+  return `${CLOSE_INHERITED} exec ${withWalltime(options.walltimeSeconds)}bash -c ${shellQuote(commandLine)} </dev/null${redirect}`;
 }
