@@ -118,7 +118,7 @@ describe('the TaskVine adapter, against a stand-in ndcctools.taskvine that recor
     at += 3;
     // A bash app: its command line, its stdout brought back, its environment, default resources.
     expectNext([
-      { call: 'Task', command: expect.stringMatching(/exec bash -c 'echo "\$GREETING, monde"' > parsl-ts\.stdout$/) as unknown as string },
+      { call: 'Task', command: expect.stringMatching(/exec bash -c 'echo "\$GREETING, monde"' <\/dev\/null > parsl-ts\.stdout$/) as unknown as string },
       { call: 'declare_file', file: byPath('/greet.out'), path: join(dir, 'greet.out'), cache: false },
       { call: 'add_output', file: byPath('/greet.out'), remote_name: 'parsl-ts.stdout' },
       { call: 'set_env_var', name: 'GREETING', value: 'bonjour' },
