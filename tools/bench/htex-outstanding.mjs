@@ -36,7 +36,8 @@ const executor = new HighThroughputExecutor({
   provider: new LocalProvider({ initBlocks: 1, minBlocks: 1, maxBlocks: 1 }),
 });
 const dfk = await core.loadConfig({ executors: [executor], runDir: join(scratch, 'runinfo'), strategy: 'none' });
-const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
+// Heap and ArrayBuffer backing stores (where serialized task payloads live), after a full GC.
+const heap = () => { gc(); gc(); const { heapUsed, arrayBuffers } = process.memoryUsage(); return heapUsed + arrayBuffers; };
 try {
   const gate = core.app(async (path) => {
     const { existsSync } = await import('node:fs');
@@ -67,7 +68,8 @@ try {
   const sum = results.reduce((a, b) => a + b, 0);
   futures = [];
   const submitSide = (submitAfter - submitBefore) / tasks;
-  const interchange = (interchangeAfter.heapUsed - interchangeBefore.heapUsed) / tasks;
+  const used = ({ heapUsed, arrayBuffers }) => heapUsed + arrayBuffers;
+  const interchange = (used(interchangeAfter) - used(interchangeBefore)) / tasks;
   console.log(JSON.stringify({
     tasks, workers, prefetch: Number(values.prefetch), queuedInInterchange: interchangeAfter.queued, resultsSum: sum,
     submitSideBytesPerTask: Math.round(submitSide), interchangeBytesPerTask: Math.round(interchange),

@@ -1,7 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   AppTimeout, ConfigError, ErrorCodes, InterchangeLost, JobState, ManagerLost, ParslError, TaskCancelled, WIRE_PROTOCOL_VERSION, WorkerLost,
@@ -9,6 +10,8 @@ import {
   type MonitoringRecord, type PluginManifest, type Serializer, type TaskOutcomeReceiver,
 } from '@parsl-ts/core';
 import { newSecret } from './protocol/auth.js';
+import { FramePipe } from './protocol/FramePipe.js';
+import { PendingTasks } from './PendingTasks.js';
 import {
   ResultKind, type ExecutorToInterchange, type InterchangeToExecutor, type ManagerStats, type ResultEnvelope, type TaskEnvelope,
 } from './protocol/messages.js';
@@ -58,29 +61,8 @@ export interface HighThroughputExecutorOptions {
   workerPoolCommand?: string;
 }
 
-/**
- * What the submit side keeps per outstanding task: only what settling it needs, and no closure or
- * Promise of its own (memory per outstanding task matters: the receiver is shared by all tasks
- * submitted through the DataFlowKernel).
- */
-class Pending {
-  constructor(
-    readonly id: number,
-    readonly tryNumber: number,
-    readonly appName: string,
-    readonly walltimeSeconds: number,
-    private readonly receiver: TaskOutcomeReceiver,
-  ) {}
-
-  resolve(value: unknown): void {
-    this.receiver.taskSucceeded(this.id, this.tryNumber, value);
-  }
-
-  reject(error: unknown): void {
-    this.receiver.taskFailed(this.id, this.tryNumber, error);
-  }
-}
-
+/** Payload bytes above which a batch of submitted tasks is cut into another frame to the interchange. */
+const SUBMIT_FRAME_BYTES = 256 * 1024;
 const INTERCHANGE_MAIN = fileURLToPath(new URL('./interchange/main.js', import.meta.url));
 const WORKER_POOL_MAIN = fileURLToPath(new URL('./manager/main.js', import.meta.url));
 const decoder = new TextDecoder();
@@ -114,10 +96,13 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   private logger: Logger | undefined;
   private serializer: Serializer | undefined;
   private interchange: ChildProcess | undefined;
+  private interchangePipe: FramePipe<InterchangeToExecutor, ExecutorToInterchange> | undefined;
+  /** One-off listeners on the interchange's messages (diagnostics). */
+  private readonly interchangeListeners = new Set<(message: InterchangeToExecutor) => void>();
   private port = 0;
   private secretFile = '';
   private certificate: RunCertificate | undefined;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new PendingTasks();
   private outbox: TaskEnvelope[] = [];
   private flushScheduled = false;
   private shuttingDown = false;
@@ -214,21 +199,21 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
   }
 
   /**
-   * Diagnostics for benchmarks: the interchange collects garbage and reports its heap in use and
-   * how many tasks it holds in its queue. Rejects after `timeoutMs`.
+   * Diagnostics for benchmarks: the interchange collects garbage and reports its heap in use, the
+   * bytes of its ArrayBuffers (the task payloads it holds live there, outside the heap) and how
+   * many tasks it holds in its queue. Rejects after `timeoutMs`.
    */
-  interchangeHeap(timeoutMs = 5000): Promise<{ heapUsed: number; queued: number }> {
-    const child = this.interchange;
-    if (!child?.connected) return Promise.reject(new Error('the interchange is not running'));
+  interchangeHeap(timeoutMs = 5000): Promise<{ heapUsed: number; arrayBuffers: number; queued: number }> {
+    if (!this.interchangePipe?.open) return Promise.reject(new Error('the interchange is not running'));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { child.off('message', listener); reject(new Error(`the interchange did not report its heap within ${timeoutMs} ms`)); }, timeoutMs);
+      const timer = setTimeout(() => { this.interchangeListeners.delete(listener); reject(new Error(`the interchange did not report its heap within ${timeoutMs} ms`)); }, timeoutMs);
       const listener = (message: InterchangeToExecutor): void => {
         if (message.t !== 'heap') return;
         clearTimeout(timer);
-        child.off('message', listener);
-        resolve({ heapUsed: message.heapUsed, queued: message.queued });
+        this.interchangeListeners.delete(listener);
+        resolve({ heapUsed: message.heapUsed, arrayBuffers: message.arrayBuffers, queued: message.queued });
       };
-      child.on('message', listener);
+      this.interchangeListeners.add(listener);
       this.toInterchange({ t: 'heap' });
     });
   }
@@ -246,7 +231,8 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     if (this.settings.tls) this.certificate = makeRunCertificate(context.runDir, this.settings.address);
     const log = openSync(join(context.runDir, 'interchange.log'), 'a');
     try {
-      this.interchange = fork(INTERCHANGE_MAIN, [], { stdio: ['ignore', log, log, 'ipc'], serialization: 'advanced' });
+      // Descriptor 3 is the link (a socket pair carrying msgpack frames; see FramePipe).
+      this.interchange = spawn(process.execPath, [INTERCHANGE_MAIN], { stdio: ['ignore', log, log, 'pipe'] });
     } finally {
       closeSync(log);
     }
@@ -261,11 +247,17 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
           code: ErrorCodes.ExecutorStart, hint: `see ${join(context.runDir, 'interchange.log')}; is ${this.settings.address}:${this.settings.port} free?`,
         }));
       });
-      child.on('message', (message: InterchangeToExecutor) => {
-        if (message.t === 'ready') {
-          clearTimeout(timer);
-          resolve(message.port);
-        } else this.onInterchangeMessage(message);
+      this.interchangePipe = new FramePipe<InterchangeToExecutor, ExecutorToInterchange>(child.stdio[3] as Duplex, {
+        onMessage: (message) => {
+          if (message.t === 'ready') {
+            clearTimeout(timer);
+            resolve(message.port);
+          } else this.onInterchangeMessage(message);
+          for (const listener of this.interchangeListeners) listener(message);
+        },
+        // The process's exit is what counts (onInterchangeExit); a closed link alone means it is on its way out.
+        onClose: () => undefined,
+        onGarbage: (error) => this.logger?.error({ err: error }, 'undecodable frame from the interchange; link closed'),
       });
     });
     child.on('exit', (code, signal) => this.onInterchangeExit(code, signal));
@@ -315,7 +307,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
       return;
     }
     const walltimeSeconds = task.walltimeSeconds ?? 0;
-    this.pending.set(task.id, new Pending(task.id, task.try, task.appName, walltimeSeconds, receiver));
+    this.pending.add(task.id, task.try, receiver, task.appName, walltimeSeconds);
     this.outbox.push([task.id, task.try, task.priority, walltimeSeconds, payload]);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -381,8 +373,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
    */
   setBadState(error: ParslError): void {
     this.badState = error;
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
+    this.pending.failAll(() => error);
     this.logger?.error({ err: error }, 'executor is in a bad state: its blocks keep failing');
   }
 
@@ -403,8 +394,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     this.shuttingDown = true;
     const timeoutMs = options.timeoutMs ?? 10_000;
     if (this.statsWatch) clearInterval(this.statsWatch);
-    for (const pending of this.pending.values()) pending.reject(new TaskCancelled(pending.id, 'the executor was shut down'));
-    this.pending.clear();
+    this.pending.failAll((id) => new TaskCancelled(id, 'the executor was shut down'));
     const jobIds = [...this.blocks.values()];
     this.blocks.clear();
     const child = this.interchange;
@@ -445,7 +435,18 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     if (this.outbox.length === 0) return;
     const tasks = this.outbox;
     this.outbox = [];
-    this.toInterchange({ t: 'submit', tasks });
+    // Frames of bounded size: the encoder keeps its scratch buffer as large as the largest frame
+    // it ever made, and the interchange keeps each frame's bytes while any of its tasks is queued.
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < tasks.length; i++) {
+      bytes += tasks[i]![4].byteLength;
+      if (bytes >= SUBMIT_FRAME_BYTES || i === tasks.length - 1) {
+        this.toInterchange({ t: 'submit', tasks: start === 0 && i === tasks.length - 1 ? tasks : tasks.slice(start, i + 1) });
+        start = i + 1;
+        bytes = 0;
+      }
+    }
   }
 
   private onInterchangeMessage(message: InterchangeToExecutor): void {
@@ -479,8 +480,7 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     for (const record of records) {
       if (record?.kind === 'try') {
         radio.send({ ...record, runId, executor: this.label });
-        const pending = record.started !== undefined ? this.pending.get(record.taskId) : undefined;
-        if (pending && pending.tryNumber === record.tryId) this.context!.taskRunning(record.taskId);
+        if (record.started !== undefined && this.pending.has(record.taskId, record.tryId)) this.context!.taskRunning(record.taskId);
       } else if (record?.kind === 'resource') {
         radio.send({ ...record, runId });
       }
@@ -499,25 +499,25 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
 
   private onResults(results: readonly ResultEnvelope[]): void {
     for (const [id, tryNumber, kind, payload] of results) {
-      const pending = this.pending.get(id);
-      if (!pending || pending.tryNumber !== tryNumber) continue;
-      this.pending.delete(id);
+      const timed = kind === ResultKind.timeout ? this.pending.walltimeOf(id) : undefined;
+      const receiver = this.pending.take(id, tryNumber);
+      if (!receiver) continue;
       if (kind === ResultKind.done) {
         let decoded: [boolean, unknown];
         try {
           decoded = this.serializer!.deserialize(payload) as [boolean, unknown];
         } catch (error) {
-          pending.reject(error);
+          receiver.taskFailed(id, tryNumber, error);
           continue;
         }
-        if (decoded[0]) pending.resolve(decoded[1]);
-        else pending.reject(decoded[1]);
+        if (decoded[0]) receiver.taskSucceeded(id, tryNumber, decoded[1]);
+        else receiver.taskFailed(id, tryNumber, decoded[1]);
       } else if (kind === ResultKind.timeout) {
-        pending.reject(new AppTimeout(pending.appName, pending.walltimeSeconds));
+        receiver.taskFailed(id, tryNumber, new AppTimeout(timed?.appName ?? String(id), timed?.walltimeSeconds ?? 0));
       } else if (kind === ResultKind.workerLost) {
-        pending.reject(new WorkerLost(id, decoder.decode(payload)));
+        receiver.taskFailed(id, tryNumber, new WorkerLost(id, decoder.decode(payload)));
       } else {
-        pending.reject(new ManagerLost(id, decoder.decode(payload), 'its worker pool disconnected or stopped sending heartbeats'));
+        receiver.taskFailed(id, tryNumber, new ManagerLost(id, decoder.decode(payload), 'its worker pool disconnected or stopped sending heartbeats'));
       }
     }
   }
@@ -526,13 +526,13 @@ export class HighThroughputExecutor implements BlockScalingExecutor {
     if (this.shuttingDown) return;
     const detail = `the interchange process exited with ${signal ?? `code ${code}`}`;
     this.logger?.error(detail);
-    for (const pending of this.pending.values()) pending.reject(new InterchangeLost(pending.id, detail));
-    this.pending.clear();
+    this.pending.failAll((id) => new InterchangeLost(id, detail));
     this.interchange = undefined;
+    this.interchangePipe = undefined;
   }
 
   private toInterchange(message: ExecutorToInterchange): void {
-    if (this.interchange?.connected) this.interchange.send(message);
+    this.interchangePipe?.send(message);
   }
 }
 

@@ -29,7 +29,7 @@ import { setCurrentDataFlowKernel, peekCurrentDataFlowKernel, type TaskSubmitter
 import { collectFutures, isPlainObject, replaceFutures } from './dependencies.js';
 import type { Logger } from './logger.js';
 import { defaultRetryHandler, type RetryHandler } from './retry.js';
-import type { TaskRecord } from './TaskRecord.js';
+import type { TaskCall, TaskRecord } from './TaskRecord.js';
 import { ALL_STATES, TaskState } from './TaskState.js';
 
 /**
@@ -92,6 +92,28 @@ const shippedCache = new WeakMap<AppDefinition, ShippedFunction>();
 const NO_FILES: readonly File[] = Object.freeze([]);
 const NO_DEPENDENCIES: readonly number[] = Object.freeze([]);
 const NO_RESOURCES: ResourceSpecification = Object.freeze({});
+/** The call settings of each app's plain calls (no invocation options, no redirects), made once. */
+const plainCalls = new WeakMap<AppDefinition, TaskCall>();
+
+function plainCall(definition: AppDefinition): TaskCall {
+  let call = plainCalls.get(definition);
+  if (!call) {
+    call = Object.freeze({ ...callSettings(definition, undefined), inputs: NO_FILES, outputs: NO_FILES, stdout: undefined, stderr: undefined });
+    plainCalls.set(definition, call);
+  }
+  return call;
+}
+
+/** Resources, priority and walltime of a call: the invocation's options over the app's. */
+function callSettings(definition: AppDefinition, invocation: InvocationOptions | undefined): Pick<TaskCall, 'resources' | 'priority' | 'walltimeSeconds'> {
+  const opts = definition.options;
+  const resources = invocation?.resources ? { ...opts.resources, ...invocation.resources } : (opts.resources ?? NO_RESOURCES);
+  const priority = invocation?.priority ?? resources.priority ?? opts.priority ?? 0;
+  return { resources, priority, walltimeSeconds: invocation?.walltime ?? opts.walltime };
+}
+
+/** The arguments of a call without any (each call's rest array would cost 32 bytes per outstanding task). */
+const NO_ARGS = Object.freeze([]) as unknown as unknown[];
 
 /**
  * The dataflow kernel: it receives every app call, waits for the call's futures, hands the task to
@@ -423,11 +445,12 @@ export class DataFlowKernel implements TaskSubmitter {
     }
     future.stdout = stdout === undefined ? undefined : typeof stdout === 'string' ? stdout : stdout[0];
     future.stderr = stderr === undefined ? undefined : typeof stderr === 'string' ? stderr : stderr[0];
-    const resources = invocation?.resources ? { ...opts.resources, ...invocation.resources } : (opts.resources ?? NO_RESOURCES);
-    const priority = invocation?.priority ?? resources.priority ?? opts.priority ?? 0;
+    const call = !invocation && stdout === undefined && stderr === undefined ? plainCall(definition) : {
+      ...callSettings(definition, invocation), inputs, outputs, stdout, stderr,
+    };
     return {
-      id, definition, app, future, args, executor, state: TaskState.unsched, tries: 0, failCost: 0, resources,
-      walltimeSeconds: invocation?.walltime ?? opts.walltime, priority, inputs, outputs, stdout, stderr, dependencies: NO_DEPENDENCIES,
+      id, definition, app, future, args: args.length === 0 ? NO_ARGS : args, executor, state: TaskState.unsched, tries: 0, failCost: 0,
+      call, dependencies: NO_DEPENDENCIES,
     };
   }
 
@@ -533,11 +556,11 @@ export class DataFlowKernel implements TaskSubmitter {
     let task: ExecutorTask = {
       id: record.id, try: record.tries, appName: record.definition.name,
       kind: record.definition.kind === 'bash' ? 'bash' : 'function', fn,
-      args: record.args, resources: record.resources, priority: record.priority,
-      inputs: record.inputs, outputs: record.outputs,
-      ...(record.walltimeSeconds !== undefined ? { walltimeSeconds: record.walltimeSeconds } : {}),
-      ...(record.stdout !== undefined ? { stdout: record.stdout } : {}),
-      ...(record.stderr !== undefined ? { stderr: record.stderr } : {}),
+      args: record.args, resources: record.call.resources, priority: record.call.priority,
+      inputs: record.call.inputs, outputs: record.call.outputs,
+      ...(record.call.walltimeSeconds !== undefined ? { walltimeSeconds: record.call.walltimeSeconds } : {}),
+      ...(record.call.stdout !== undefined ? { stdout: record.call.stdout } : {}),
+      ...(record.call.stderr !== undefined ? { stderr: record.call.stderr } : {}),
       ...(record.definition.options.env ? { env: record.definition.options.env } : {}),
     };
     if (this.staging !== undefined) {

@@ -6,6 +6,23 @@ import type { ResourceSpecification } from '../interfaces/ResourceSpecification.
 import type { TaskState } from './TaskState.js';
 
 /**
+ * A task's call settings, resolved from the app's options and the call's invocation options.
+ * Calls without invocation options and without redirects share one per app: every outstanding
+ * task holds its record, so each field here would otherwise cost 8 bytes per task.
+ *
+ * @internal
+ */
+export interface TaskCall {
+  readonly resources: ResourceSpecification;
+  readonly walltimeSeconds: number | undefined;
+  readonly priority: number;
+  readonly inputs: readonly File[];
+  readonly outputs: readonly File[];
+  readonly stdout: Redirect | undefined;
+  readonly stderr: Redirect | undefined;
+}
+
+/**
  * The DataFlowKernel's bookkeeping for one task while it is alive. Dropped when the task reaches
  * a final state, so memory stays bounded however many tasks a run completes.
  *
@@ -22,13 +39,8 @@ export interface TaskRecord {
   state: TaskState;
   tries: number;
   failCost: number;
-  readonly resources: ResourceSpecification;
-  readonly walltimeSeconds: number | undefined;
-  readonly priority: number;
-  readonly inputs: readonly File[];
-  readonly outputs: readonly File[];
-  readonly stdout: Redirect | undefined;
-  readonly stderr: Redirect | undefined;
+  /** How the task was called: resources, files, redirects (shared by the calls that set none). */
+  readonly call: TaskCall;
   /** Task ids of the futures this task waits for (for DependencyError and monitoring). */
   dependencies: readonly number[];
 }

@@ -85,7 +85,7 @@ export class StagingManager {
       if (file !== undefined && file.scheme !== 'file') inputs.push({ value: value as File | DataFuture, replace, provider: this.provider(file, 'in', record) });
     });
     const outputs: PlannedOutput[] = [];
-    record.outputs.forEach((file, index) => {
+    record.call.outputs.forEach((file, index) => {
       if (file.scheme !== 'file') outputs.push({ index, file, provider: this.provider(file, 'out', record) });
     });
     if (inputs.length === 0 && outputs.length === 0) return;
@@ -121,7 +121,7 @@ export class StagingManager {
       // DataFuture get a copy of the File with that path (the caller's File is left as it was).
       mkdirSync(workingDir, { recursive: true });
       const file = new File(output.file.url, join(workingDir, names.take(stagedFileName(output.file.path))));
-      (record.outputs as File[])[output.index] = file;
+      (record.call.outputs as File[])[output.index] = file;
       const dataFuture = new DataFuture(file, record.future);
       (record.future.outputs as DataFuture[])[output.index] = dataFuture;
       this.stagedOutputs.add(dataFuture);
@@ -154,7 +154,7 @@ export class StagingManager {
       stageIn.push(provider.inTaskStageIn(new File(value.url)));
     });
     const stageOut: InTaskStagingStep[] = [];
-    for (const file of record.outputs) {
+    for (const file of record.call.outputs) {
       if (file.scheme === 'file') continue;
       const provider = this.provider(file, 'out', record);
       if (typeof provider.inTaskStageOut === 'function') stageOut.push(provider.inTaskStageOut(new File(file.url)));
@@ -271,7 +271,7 @@ export function isStagingProvider(value: unknown): value is Staging {
 
 /** True when a task has a remote File (or a DataFuture of one) among its staged places. */
 function hasRemoteFiles(record: TaskRecord): boolean {
-  for (const file of record.outputs) if (file.scheme !== 'file') return true;
+  for (const file of record.call.outputs) if (file.scheme !== 'file') return true;
   const args = record.args;
   const invocation = invocationOf(args);
   const positional = invocation === undefined ? args.length : args.length - 1;

@@ -1,16 +1,18 @@
 /**
- * The interchange process. Started by the HighThroughputExecutor with an IPC channel; it exits
- * when told to stop or when the executor goes away (the IPC channel closes).
+ * The interchange process. Started by the HighThroughputExecutor with a link on descriptor 3
+ * (msgpack frames, see FramePipe); it exits when told to stop or when the executor goes away (the
+ * link closes).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { FramePipe, parentLink } from '../protocol/FramePipe.js';
 import type { ExecutorToInterchange, InterchangeToExecutor } from '../protocol/messages.js';
 import { Interchange } from './Interchange.js';
 
 let interchange: Interchange | undefined;
 
 function toExecutor(message: InterchangeToExecutor): void {
-  if (process.connected) process.send!(message);
+  executor.send(message);
 }
 
 async function stopAndExit(code: number): Promise<void> {
@@ -31,7 +33,7 @@ function collectGarbage(): void {
   gc();
 }
 
-process.on('message', (message: ExecutorToInterchange) => {
+function onMessage(message: ExecutorToInterchange): void {
   switch (message.t) {
     case 'start':
       interchange = new Interchange(message.settings, toExecutor);
@@ -51,11 +53,19 @@ process.on('message', (message: ExecutorToInterchange) => {
       break;
     case 'heap':
       collectGarbage();
-      toExecutor({ t: 'heap', heapUsed: process.memoryUsage().heapUsed, queued: interchange?.queued ?? 0 });
+      {
+        const { heapUsed, arrayBuffers } = process.memoryUsage();
+        toExecutor({ t: 'heap', heapUsed, arrayBuffers, queued: interchange?.queued ?? 0 });
+      }
       break;
     case 'stop':
       void stopAndExit(0);
       break;
   }
+}
+
+const executor = new FramePipe<ExecutorToInterchange, InterchangeToExecutor>(parentLink(), {
+  onMessage,
+  onClose: () => void stopAndExit(0),
+  onGarbage: (error) => process.stderr.write(`interchange: undecodable frame from the executor (${String(error)}); stopping\n`),
 });
-process.on('disconnect', () => void stopAndExit(0));

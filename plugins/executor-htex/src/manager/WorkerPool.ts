@@ -1,14 +1,16 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { TLSSocket } from 'node:tls';
 import { WebSocket } from 'ws';
 import { challengeAnswer } from '../protocol/auth.js';
 import { decodeFrame, encodeFrame } from '../protocol/codec.js';
+import { FramePipe } from '../protocol/FramePipe.js';
 import {
-  ResultKind, type InterchangeToManager, type ManagerToInterchange, type ResultEnvelope, type TaskEnvelope,
+  ResultKind, type InterchangeToManager, type ManagerToWorker, type WorkerToManager, type ManagerToInterchange, type ResultEnvelope, type TaskEnvelope,
 } from '../protocol/messages.js';
-import type { MonitoringRecord } from '@parsl-ts/core';
-import { PoolMonitor, type TaskStarted } from '../monitoring/PoolMonitor.js';
+import { PoolMonitor } from '../monitoring/PoolMonitor.js';
 
 /** Options of a worker pool (the `parsl-ts-worker-pool` command line). */
 export interface WorkerPoolOptions {
@@ -39,6 +41,8 @@ export interface WorkerPoolOptions {
 interface WorkerSlot {
   readonly rank: number;
   process: ChildProcess;
+  /** The link to the worker (descriptor 3 on its side). */
+  readonly link: FramePipe<WorkerToManager, ManagerToWorker>;
   ready: boolean;
   /** Tasks sent to this worker, in the order it runs them; the first is the running one. */
   inFlight: TaskEnvelope[];
@@ -48,7 +52,7 @@ interface WorkerSlot {
 
 /** Most tasks sent to one worker at once (tasks with a walltime go alone, so it can be enforced). */
 const WORKER_BATCH = 64;
-const WORKER_MAIN = new URL('../worker/main.js', import.meta.url);
+const WORKER_MAIN = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 const BASH_WALLTIME_GRACE_MS = 2000;
 /** Workers in a row that die before they are ready, before the manager gives up. */
 const MAX_BOOT_FAILURES = 3;
@@ -170,9 +174,9 @@ export class WorkerPool {
 
   private spawn(rank: number): WorkerSlot {
     const accelerator = this.options.accelerators.length > 0 ? this.options.accelerators[rank % this.options.accelerators.length] : undefined;
-    const child = fork(WORKER_MAIN, [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    const child = spawn(process.execPath, [WORKER_MAIN], {
+      // Descriptor 3 is the link to the worker (msgpack frames; see FramePipe).
+      stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
       env: {
         ...process.env,
         PARSL_TS_SERIALIZER: this.serializerDescriptor,
@@ -183,13 +187,22 @@ export class WorkerPool {
         ...(accelerator === undefined ? {} : { CUDA_VISIBLE_DEVICES: accelerator, ROCR_VISIBLE_DEVICES: accelerator, ZE_AFFINITY_MASK: accelerator, PARSL_WORKER_ACCELERATOR: accelerator }),
       },
     });
-    const slot: WorkerSlot = { rank, process: child, ready: false, inFlight: [], timer: undefined, timedOut: false };
+    const link = new FramePipe<WorkerToManager, ManagerToWorker>(child.stdio[3] as Duplex, {
+      onMessage: (message) => onMessage(message),
+      // The worker's exit is what counts (the 'exit' handler below); a garbled link means it is broken.
+      onClose: () => undefined,
+      onGarbage: () => {
+        this.options.log(`undecodable frame from worker rank ${rank}; killing it`);
+        child.kill('SIGKILL');
+      },
+    });
+    const slot: WorkerSlot = { rank, process: child, link, ready: false, inFlight: [], timer: undefined, timedOut: false };
     let stderrTail = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       process.stderr.write(chunk);
       stderrTail = (stderrTail + chunk).slice(-2048);
     });
-    child.on('message', (message: { t: 'ready' } | TaskStarted | { t: 'results'; results: [number, number, Uint8Array][]; m?: MonitoringRecord[] }) => {
+    const onMessage = (message: WorkerToManager): void => {
       if (message.t === 'started') {
         this.monitor?.started(child.pid!, message);
         return;
@@ -208,7 +221,7 @@ export class WorkerPool {
       }
       if (message.m) this.monitor?.ended(child.pid!, message.m);
       this.assign();
-    });
+    };
     child.on('exit', (code, signal) => {
       this.monitor?.workerExited(child.pid!);
       const [running, ...queued] = slot.inFlight;
@@ -263,7 +276,7 @@ export class WorkerPool {
           slot.process.kill('SIGKILL');
         }, walltime * 1000 + BASH_WALLTIME_GRACE_MS);
       }
-      slot.process.send({ t: 'tasks', tasks: batch.map((task) => [task[0], task[1], task[4]]) });
+      slot.link.send({ t: 'tasks', tasks: batch.map((task) => [task[0], task[1], task[4]]) });
     }
   }
 
@@ -326,8 +339,7 @@ export class WorkerPool {
       }
       const force = setTimeout(() => slot.process.kill('SIGKILL'), 2000);
       slot.process.once('exit', () => { clearTimeout(force); resolve(); });
-      if (slot.process.connected) slot.process.send({ t: 'stop' });
-      else slot.process.kill('SIGTERM');
+      if (!slot.link.send({ t: 'stop' })) slot.process.kill('SIGTERM');
     })));
     this.socket?.terminate();
     this.exitResolve(code);

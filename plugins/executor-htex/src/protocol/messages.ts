@@ -1,4 +1,5 @@
 import type { MonitoringRecord, PluginDescriptor } from '@parsl-ts/core';
+import type { TaskStarted } from '../monitoring/PoolMonitor.js';
 
 /**
  * A task as the interchange and managers see it: ids, scheduling fields and the serialized task
@@ -43,7 +44,7 @@ export type ManagerToInterchange =
   | { t: 'draining' }
   | { t: 'hb'; m?: MonitoringRecord[] };
 
-/** Settings the executor gives the interchange (over IPC, at start). */
+/** Settings the executor gives the interchange (over its link, at start). */
 export interface InterchangeSettings {
   readonly address: string;
   readonly port: number;
@@ -58,7 +59,7 @@ export interface InterchangeSettings {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
-/** Executor → interchange messages (child_process IPC). */
+/** Executor → interchange messages (FramePipe on the interchange's descriptor 3). */
 export type ExecutorToInterchange =
   | { t: 'start'; settings: InterchangeSettings }
   | { t: 'submit'; tasks: TaskEnvelope[] }
@@ -79,7 +80,7 @@ export interface ManagerStats {
   readonly draining: boolean;
 }
 
-/** Interchange → executor messages (child_process IPC). */
+/** Interchange → executor messages (FramePipe on the interchange's descriptor 3). */
 export type InterchangeToExecutor =
   | { t: 'ready'; port: number }
   | { t: 'results'; results: ResultEnvelope[] }
@@ -90,4 +91,16 @@ export type InterchangeToExecutor =
   // managers connecting (active) and going away.
   | { t: 'monitoring'; records: MonitoringRecord[] }
   | { t: 'manager'; managerId: string; blockId: string; hostname: string; workers: number; active: boolean }
-  | { t: 'heap'; heapUsed: number; queued: number };
+  /** `arrayBuffers`: bytes of ArrayBuffer backing stores (task payloads), outside the heap. */
+  | { t: 'heap'; heapUsed: number; arrayBuffers: number; queued: number };
+
+/** A task as a manager hands it to a worker process: id, try, serialized task. */
+export type WorkerTask = [id: number, tryNumber: number, payload: Uint8Array];
+/** A result as a worker process returns it: id, try, serialized `[ok, valueOrError]`. */
+export type WorkerResult = [id: number, tryNumber: number, payload: Uint8Array];
+
+/** Messages from a manager to one of its worker processes (FramePipe on the worker's descriptor 3). */
+export type ManagerToWorker = { t: 'tasks'; tasks: WorkerTask[] } | { t: 'stop' };
+
+/** Messages from a worker process to its manager: ready, a task started (monitoring on), results. */
+export type WorkerToManager = { t: 'ready' } | TaskStarted | { t: 'results'; results: WorkerResult[]; m?: MonitoringRecord[] };

@@ -1,5 +1,6 @@
 /**
- * One worker process of a worker pool. Its manager sends it tasks in batches over IPC; it runs
+ * One worker process of a worker pool. Its manager sends it tasks in batches over the link on
+ * descriptor 3 (msgpack frames, see FramePipe); it runs
  * them one at a time, in order, and sends results back in batches (whenever it runs out of work,
  * and at least every few milliseconds while busy). Tasks and results are serialized with the run's
  * serializer; this process is the only place that decodes them.
@@ -9,22 +10,18 @@ import { errorToPlain, SerializationError } from '@parsl-ts/core';
 import { executeTask, instantiateDescriptor, killRunningBashCommands, markWorkerContext } from '@parsl-ts/core/worker';
 import type { MonitoringRecord } from '@parsl-ts/core';
 import { WorkerReports } from '../monitoring/PoolMonitor.js';
+import { FramePipe, parentLink } from '../protocol/FramePipe.js';
+import type { ManagerToWorker, WorkerResult, WorkerTask, WorkerToManager } from '../protocol/messages.js';
 
-/** A task as the manager sends it: id, try, serialized ExecutorTask. */
-type TaskItem = [id: number, tryNumber: number, payload: Uint8Array];
-/** A result: id, try, serialized `[ok, valueOrError]`. */
-type ResultItem = [id: number, tryNumber: number, payload: Uint8Array];
 
-interface TasksMessage { t: 'tasks'; tasks: TaskItem[] }
-interface StopMessage { t: 'stop' }
 
 const FLUSH_INTERVAL_MS = 2;
 
 markWorkerContext();
 const descriptor = JSON.parse(process.env.PARSL_TS_SERIALIZER ?? 'null') as Serializer['descriptor'] | null;
 let serializer: Serializer | undefined;
-const queue: TaskItem[] = [];
-let results: ResultItem[] = [];
+const queue: WorkerTask[] = [];
+let results: WorkerResult[] = [];
 let running = false;
 let lastFlush = performance.now();
 /** With monitoring on: start reports go to the manager at once, end reports with the results. */
@@ -49,12 +46,12 @@ function flush(): void {
   const batch = results;
   results = [];
   if (monitoring.length === 0) {
-    process.send!({ t: 'results', results: batch });
+    manager.send({ t: 'results', results: batch });
     return;
   }
   const m = monitoring;
   monitoring = [];
-  process.send!({ t: 'results', results: batch, m });
+  manager.send({ t: 'results', results: batch, m });
 }
 
 async function drain(): Promise<void> {
@@ -63,7 +60,7 @@ async function drain(): Promise<void> {
   try {
     for (let item = queue.shift(); item; item = queue.shift()) {
       let payload: Uint8Array;
-      if (reports) process.send!(reports.start(item[0], item[1]));
+      if (reports) manager.send(reports.start(item[0], item[1]));
       try {
         const task = serializer!.deserialize(item[2]) as ExecutorTask;
         payload = encode(true, await executeTask(task));
@@ -80,25 +77,28 @@ async function drain(): Promise<void> {
   }
 }
 
-process.on('message', (message: TasksMessage | StopMessage) => {
-  if (message.t === 'tasks') {
-    for (const task of message.tasks) queue.push(task);
-    void drain();
-  } else if (message.t === 'stop') {
-    queue.length = 0;
-    killRunningBashCommands();
-    process.exit(0);
-  }
-});
-process.on('disconnect', () => {
+function stop(): void {
+  queue.length = 0;
   killRunningBashCommands();
   process.exit(0);
+}
+
+const manager = new FramePipe<ManagerToWorker, WorkerToManager>(parentLink(), {
+  onMessage: (message) => {
+    if (message.t === 'tasks') {
+      for (const task of message.tasks) queue.push(task);
+      void drain();
+    } else if (message.t === 'stop') stop();
+  },
+  // The manager went away: nobody is left to take results.
+  onClose: stop,
+  onGarbage: (error) => process.stderr.write(`worker: undecodable frame from the manager (${String(error)}); exiting\n`),
 });
 
 (descriptor ? instantiateDescriptor<Serializer>(descriptor, process.env.PARSL_TS_BASE_DIR ?? process.cwd()) : Promise.reject(new Error('PARSL_TS_SERIALIZER is not set')))
   .then((s) => {
     serializer = s;
-    process.send!({ t: 'ready' });
+    manager.send({ t: 'ready' });
   }, (error: unknown) => {
     process.stderr.write(`worker: cannot create the serializer: ${String((error as Error)?.stack ?? error)}\n`);
     process.exit(3);
