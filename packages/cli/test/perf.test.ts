@@ -8,6 +8,7 @@ interface Report {
   executor: { kind: string; source: string; workers: number };
   batches: { tasks: number; seconds: number; tasksPerSecond: number; retainedBytesPerTask: number }[];
   stopReason: string;
+  startup: { loadSeconds: number; firstResultSeconds: number };
   latency?: { samples: number; minMs: number; p50Ms: number; p90Ms: number; p99Ms: number };
   peakRssBytes: number;
   maxRssBytes: number;
@@ -36,6 +37,8 @@ describe('parsl-ts perf', () => {
       expect(typeof batch.retainedBytesPerTask).toBe('number');
     }
     expect(report.stopReason).toBe('max');
+    expect(report.startup.loadSeconds).toBeGreaterThan(0);
+    expect(report.startup.firstResultSeconds).toBeGreaterThan(report.startup.loadSeconds);
     const latency = report.latency!;
     expect(latency.samples).toBe(50);
     expect(latency.minMs).toBeGreaterThan(0);

@@ -95,6 +95,12 @@ export interface PerfReport {
   readonly executor: { readonly label: string; readonly kind: string; readonly source: string; readonly workers: number | undefined };
   /** The options used. */
   readonly options: Omit<PerfOptions, 'runDir'>;
+  /**
+   * Start-up: seconds `loadConfig` took, and seconds from calling it to the result of one no-op
+   * task (Parsl's "load to first result": executors and first blocks started, workers connected).
+   * @since 0.1.1
+   */
+  readonly startup: { readonly loadSeconds: number; readonly firstResultSeconds: number };
   /** The warm-up batch (not counted). */
   readonly warmup: { readonly tasks: number; readonly seconds: number };
   /** Every measured batch, in order. */
@@ -200,7 +206,7 @@ export function forceGc(): (() => void) | undefined {
  */
 export async function runPerf(
   options: PerfOptions,
-  hooks: { onStart?: (info: Pick<PerfReport, 'executor' | 'coreVersion' | 'node' | 'warmup' | 'gcAvailable'>) => void; onBatch?: (batch: PerfBatch, index: number) => void } = {},
+  hooks: { onStart?: (info: Pick<PerfReport, 'executor' | 'coreVersion' | 'node' | 'startup' | 'warmup' | 'gcAvailable'>) => void; onBatch?: (batch: PerfBatch, index: number) => void } = {},
 ): Promise<PerfReport> {
   validatePerfOptions(options);
   const baseDir = options.config ? dirname(resolve(options.config)) : process.cwd();
@@ -226,10 +232,14 @@ export async function runPerf(
   sampler.unref();
 
   const { config, source, workers } = await perfConfig(core, options, baseDir);
+  const loadStarted = performance.now();
   const dfk = await core.loadConfig({ ...config, runDir: options.runDir ?? config.runDir ?? 'runinfo', name: config.name ?? 'parsl-ts-perf' });
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
   try {
     const executor = dfk.executor(dfk.executorLabels[0]!);
     const noop = core.app(() => 0, { name: 'noop', ship: 'value' });
+    await noop();
+    const startup = { loadSeconds, firstResultSeconds: (performance.now() - loadStarted) / 1000 };
     const runBatch = async (n: number): Promise<{ submitSeconds: number; seconds: number }> => {
       const t0 = performance.now();
       const futures: Promise<unknown>[] = new Array(n);
@@ -245,7 +255,7 @@ export async function runPerf(
     const warm = await runBatch(warmupTasks);
     const header = {
       executor: { label: executor?.label ?? '?', kind: executor?.kind ?? '?', source, workers },
-      coreVersion: core.CORE_VERSION, node: process.version, warmup: { tasks: warmupTasks, seconds: warm.seconds }, gcAvailable: gc !== undefined,
+      coreVersion: core.CORE_VERSION, node: process.version, startup, warmup: { tasks: warmupTasks, seconds: warm.seconds }, gcAvailable: gc !== undefined,
     };
     hooks.onStart?.(header);
 
@@ -374,6 +384,7 @@ export async function perfCommand(options: PerfOptions & { json?: boolean }): Pr
       const w = info.executor.workers;
       const workers = w === undefined ? '' : `, ${w} worker${w === 1 ? '' : 's'}`;
       out(`parsl-ts perf: executor ${info.executor.label} (${info.executor.kind}, ${info.executor.source}${workers}) · target ${options.time} s per batch · core ${info.coreVersion} · node ${info.node}`);
+      out(`start-up: loadConfig ${info.startup.loadSeconds.toFixed(3)} s · first result ${info.startup.firstResultSeconds.toFixed(3)} s after loadConfig was called`);
       out(`warm-up: ${info.warmup.tasks} tasks in ${info.warmup.seconds.toFixed(3)} s${info.gcAvailable ? '' : ' · no GC control: heap figures unavailable'}`);
       out(`${'batch'.padStart(5)} ${'tasks'.padStart(9)} ${'submit s'.padStart(10)} ${'seconds'.padStart(10)} ${'tasks/s'.padStart(10)} ${'retained B/task'.padStart(16)}`);
     },
