@@ -10,6 +10,7 @@ import { FramePipe } from '../protocol/FramePipe.js';
 import {
   ResultKind, type InterchangeToManager, type ManagerToWorker, type WorkerToManager, type ManagerToInterchange, type ResultEnvelope, type TaskEnvelope,
 } from '../protocol/messages.js';
+import type { PluginDescriptor } from '@parsl-ts/core';
 import { PoolMonitor } from '../monitoring/PoolMonitor.js';
 
 /** Options of a worker pool (the `parsl-ts-worker-pool` command line). */
@@ -76,7 +77,10 @@ export class WorkerPool {
   private fingerprintMismatch = false;
   private lastHeard = Date.now();
   private heartbeatTimer: NodeJS.Timeout | undefined;
-  private serializerDescriptor = '';
+  /** The run's serializer, from the interchange's welcome; workers get it in their `init`. */
+  private serializer: PluginDescriptor | undefined;
+  /** Why the pool gave up before the handshake was done (reported once it is). */
+  private fatalReason: string | undefined;
   private exitResolve!: (code: number) => void;
   /** Resolves with the exit code once the pool has stopped. */
   readonly exited = new Promise<number>((resolve) => { this.exitResolve = resolve; });
@@ -122,6 +126,9 @@ export class WorkerPool {
     });
     socket.on('error', (error) => this.options.log(`connection error: ${error.message}`));
     socket.on('close', () => void this.stop(this.fingerprintMismatch ? 5 : this.stopping ? 0 : 2));
+    // Start the workers now: a Node.js process takes a few hundred milliseconds to load, which
+    // overlaps the connection and handshake instead of following them (load to first result).
+    for (let rank = 0; rank < this.options.workers; rank++) this.slots.push(this.spawn(rank));
   }
 
   private onMessage(message: InterchangeToManager): void {
@@ -136,8 +143,12 @@ export class WorkerPool {
         break;
       }
       case 'welcome':
-        this.serializerDescriptor = JSON.stringify(message.serializer);
-        for (let rank = 0; rank < this.options.workers; rank++) this.slots.push(this.spawn(rank));
+        this.serializer = message.serializer;
+        if (this.fatalReason !== undefined) {
+          this.giveUp(this.fatalReason);
+          return;
+        }
+        for (const slot of this.slots) slot.link.send({ t: 'init', serializer: message.serializer });
         this.heartbeatTimer = setInterval(() => {
           if (Date.now() - this.lastHeard > message.heartbeatThreshold * 1000) {
             this.options.log(`no word from the interchange for ${message.heartbeatThreshold} s; stopping`);
@@ -179,7 +190,6 @@ export class WorkerPool {
       stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
       env: {
         ...process.env,
-        PARSL_TS_SERIALIZER: this.serializerDescriptor,
         PARSL_TS_BASE_DIR: this.options.baseDir,
         PARSL_WORKER_RANK: String(rank),
         PARSL_WORKER_BLOCK_ID: this.options.blockId,
@@ -197,6 +207,8 @@ export class WorkerPool {
       },
     });
     const slot: WorkerSlot = { rank, process: child, link, ready: false, inFlight: [], timer: undefined, timedOut: false };
+    // A replacement worker: the serializer is known already.
+    if (this.serializer) link.send({ t: 'init', serializer: this.serializer });
     let stderrTail = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       process.stderr.write(chunk);
@@ -239,8 +251,7 @@ export class WorkerPool {
         // so the tasks fail with the reason instead of waiting forever.
         const reason = `worker processes fail to start (${this.bootFailures} in a row); the last one said: ${stderrTail.trim() || `exit ${signal ?? code}`}`;
         this.options.log(reason);
-        this.send({ t: 'fatal', message: reason });
-        void this.stop(4);
+        this.giveUp(reason);
         return;
       }
       if (!this.stopping) {
@@ -302,6 +313,20 @@ export class WorkerPool {
       else if (m) this.send({ t: 'hb', m });
       this.exitIfDrained();
     });
+  }
+
+  /**
+   * Report a reason to stop to the interchange (it fails the block's tasks with it) and stop.
+   * Before the handshake is done there is nobody to tell yet: the report waits for the welcome
+   * (or the connection's end).
+   */
+  private giveUp(reason: string): void {
+    if (this.serializer === undefined && this.socket?.readyState !== WebSocket.CLOSED) {
+      this.fatalReason ??= reason;
+      return;
+    }
+    this.send({ t: 'fatal', message: reason });
+    void this.stop(4);
   }
 
   /** Take no more tasks; exit once the ones held are done. */

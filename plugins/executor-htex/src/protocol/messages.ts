@@ -100,7 +100,11 @@ export type WorkerTask = [id: number, tryNumber: number, payload: Uint8Array];
 export type WorkerResult = [id: number, tryNumber: number, payload: Uint8Array];
 
 /** Messages from a manager to one of its worker processes (FramePipe on the worker's descriptor 3). */
-export type ManagerToWorker = { t: 'tasks'; tasks: WorkerTask[] } | { t: 'stop' };
+export type ManagerToWorker =
+  // First message: the run's serializer (workers start before the interchange has said which).
+  | { t: 'init'; serializer: PluginDescriptor }
+  | { t: 'tasks'; tasks: WorkerTask[] }
+  | { t: 'stop' };
 
 /** Messages from a worker process to its manager: ready, a task started (monitoring on), results. */
 export type WorkerToManager = { t: 'ready' } | TaskStarted | { t: 'results'; results: WorkerResult[]; m?: MonitoringRecord[] };

@@ -1,11 +1,12 @@
 /**
- * One worker process of a worker pool. Its manager sends it tasks in batches over the link on
- * descriptor 3 (msgpack frames, see FramePipe); it runs
- * them one at a time, in order, and sends results back in batches (whenever it runs out of work,
- * and at least every few milliseconds while busy). Tasks and results are serialized with the run's
- * serializer; this process is the only place that decodes them.
+ * One worker process of a worker pool, linked to its manager on descriptor 3 (msgpack frames, see
+ * FramePipe). The manager starts it early and names the run's serializer in a first `init`
+ * message; then it sends tasks in batches, which this process runs one at a time, in order,
+ * sending results back in batches (whenever it runs out of work, and at least every few
+ * milliseconds while busy). Tasks and results are serialized with the run's serializer; this
+ * process is the only place that decodes them.
  */
-import type { ExecutorTask, Serializer } from '@parsl-ts/core';
+import type { ExecutorTask, PluginDescriptor, Serializer } from '@parsl-ts/core';
 import { errorToPlain, SerializationError } from '@parsl-ts/core';
 import { executeTask, instantiateDescriptor, killRunningBashCommands, markWorkerContext } from '@parsl-ts/core/worker';
 import type { MonitoringRecord } from '@parsl-ts/core';
@@ -18,7 +19,6 @@ import type { ManagerToWorker, WorkerResult, WorkerTask, WorkerToManager } from 
 const FLUSH_INTERVAL_MS = 2;
 
 markWorkerContext();
-const descriptor = JSON.parse(process.env.PARSL_TS_SERIALIZER ?? 'null') as Serializer['descriptor'] | null;
 let serializer: Serializer | undefined;
 const queue: WorkerTask[] = [];
 let results: WorkerResult[] = [];
@@ -88,18 +88,22 @@ const manager = new FramePipe<ManagerToWorker, WorkerToManager>(parentLink(), {
     if (message.t === 'tasks') {
       for (const task of message.tasks) queue.push(task);
       void drain();
-    } else if (message.t === 'stop') stop();
+    } else if (message.t === 'init') init(message.serializer);
+    else if (message.t === 'stop') stop();
   },
   // The manager went away: nobody is left to take results.
   onClose: stop,
   onGarbage: (error) => process.stderr.write(`worker: undecodable frame from the manager (${String(error)}); exiting\n`),
 });
 
-(descriptor ? instantiateDescriptor<Serializer>(descriptor, process.env.PARSL_TS_BASE_DIR ?? process.cwd()) : Promise.reject(new Error('PARSL_TS_SERIALIZER is not set')))
-  .then((s) => {
+/** The manager's first message names the run's serializer: create it, then take tasks. */
+function init(descriptor: PluginDescriptor): void {
+  if (serializer) return;
+  instantiateDescriptor<Serializer>(descriptor, process.env.PARSL_TS_BASE_DIR ?? process.cwd()).then((s) => {
     serializer = s;
     manager.send({ t: 'ready' });
   }, (error: unknown) => {
     process.stderr.write(`worker: cannot create the serializer: ${String((error as Error)?.stack ?? error)}\n`);
     process.exit(3);
   });
+}
