@@ -161,7 +161,14 @@ describe('a workflow killed with SIGKILL and rerun with its SQLite checkpoint', 
       expect(all[i]).toBe(value);
       expect(calls(join(dir, 'first.log')).filter((x) => x === i)).toHaveLength(1);
     }
+    // The rerun runs no task the first run was seen to finish, and each other task at most once.
+    // A task that ended just before the kill, with its checkpoint written but its line not yet
+    // read here, may rightly not run again: then the first run must have run it.
+    const rerun = calls(join(dir, 'second.log'));
+    expect(rerun.filter((i) => finished.has(i))).toEqual([]);
+    expect(new Set(rerun).size).toBe(rerun.length);
+    const firstCalls = calls(join(dir, 'first.log'));
     const rest = Array.from({ length: 16 }, (_, i) => i).filter((i) => !finished.has(i));
-    expect(calls(join(dir, 'second.log')).sort((a, b) => a - b)).toEqual(rest);
+    for (const i of rest.filter((i) => !rerun.includes(i))) expect(firstCalls).toContain(i);
   }, 120_000);
 });

@@ -68,11 +68,20 @@ describe('a workflow killed with SIGKILL and rerun with its checkpoint', () => {
       expect(firstCalls.filter((x) => x === i)).toHaveLength(1);
       expect(secondCalls).not.toContain(i);
     }
-    const rest = Array.from({ length: 20 }, (_, i) => i).filter((i) => !finished.has(i));
-    expect(secondCalls.sort((a, b) => a - b)).toEqual(rest);
-    // Finished tasks were memo hits in the second run.
+    expect(new Set(secondCalls).size).toBe(secondCalls.length);
+    // Finished tasks were memo hits in the second run; the others ran again, except a task that
+    // ended (and was checkpointed) just before the kill, before its line was read here: that
+    // one ran in the first run and is a memo hit too.
     const states = new Map(second.lines.filter((l) => 'done' in l).map((l) => [l.done as number, l.state]));
     for (const i of finished.keys()) expect(states.get(i)).toBe('memo_done');
-    for (const i of rest) expect(states.get(i)).toBe('exec_done');
+    const rest = Array.from({ length: 20 }, (_, i) => i).filter((i) => !finished.has(i));
+    for (const i of rest) {
+      if (secondCalls.includes(i)) {
+        expect(states.get(i)).toBe('exec_done');
+      } else {
+        expect(firstCalls).toContain(i);
+        expect(states.get(i)).toBe('memo_done');
+      }
+    }
   }, 120_000);
 });
