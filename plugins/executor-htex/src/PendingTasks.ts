@@ -33,10 +33,12 @@ export class PendingTasks {
   add(id: number, tryNumber: number, receiver: TaskOutcomeReceiver, appName: string, walltimeSeconds: number): void {
     this.common ??= receiver;
     this.tries.set(id, tryNumber);
-    if (receiver === this.common) this.own.delete(id);
-    else this.own.set(id, receiver);
+    // A retry may change a task's receiver or walltime; the size checks keep a first try (the hot
+    // path, with both maps usually empty) free of useless deletes.
+    if (receiver !== this.common) this.own.set(id, receiver);
+    else if (this.own.size > 0) this.own.delete(id);
     if (walltimeSeconds > 0) this.timed.set(id, { appName, walltimeSeconds });
-    else this.timed.delete(id);
+    else if (this.timed.size > 0) this.timed.delete(id);
   }
 
   /** Whether task `id` is pending at try `tryNumber` (a result of another try is stale). */

@@ -1,4 +1,4 @@
-import { pluginFromPackage, type PluginManifest } from '@parsl-ts/core';
+import { pluginFromPackage, type PluginManifest } from '@parsl-ts/core/wire';
 import { msgpackSerializer } from './msgpackSerializer.js';
 
 /**

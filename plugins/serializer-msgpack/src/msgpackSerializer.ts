@@ -1,7 +1,7 @@
 import {
   ConfigError, ErrorCodes, File, SerializationError, errorFromPlain, errorToPlain, headerBytes, splitHeader,
   type PlainError, type PlainFile, type PluginManifest, type Serializer,
-} from '@parsl-ts/core';
+} from '@parsl-ts/core/wire';
 import { plugin } from './manifest.js';
 import { Packr, RESERVE_START_SPACE, RESET_BUFFER_MODE, addExtension } from 'msgpackr';
 

@@ -1,8 +1,12 @@
 /**
- * The states of a task, as in Parsl. A task moves
- * `unsched → pending → launched → running → running_ended → exec_done` on success, may go to
- * `failed` or `dep_fail`, `memo_done` when its result came from the memoizer, and `joining` while
- * a join app waits for the futures it returned.
+ * The states of a task, as in Parsl. A task moves `unsched → pending → launched → running →
+ * exec_done` on success, may go to `failed` or `dep_fail`, `memo_done` when its result came from
+ * the memoizer, and `joining` while a join app waits for the futures it returned.
+ *
+ * `running_ended` is, as in Parsl, a monitoring-only state: Parsl's worker wrapper reports it when
+ * the function returns, before the result reaches the DataFlowKernel. parsl-ts records that moment
+ * as the try's end time in monitoring instead, so the kernel never moves a task to it; the name
+ * stays so that state lists, databases and dashboards match Parsl's.
  *
  * @since 0.1.0
  */

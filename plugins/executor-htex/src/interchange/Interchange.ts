@@ -1,4 +1,4 @@
-import { ErrorCodes, PriorityFifo } from '@parsl-ts/core';
+import { ErrorCodes, PriorityFifo } from '@parsl-ts/core/wire';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';

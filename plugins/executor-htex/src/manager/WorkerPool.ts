@@ -11,7 +11,7 @@ import {
   ResultKind, type InterchangeToManager, type ManagerToWorker, type WorkerToManager, type ManagerToInterchange, type ResultEnvelope, type TaskEnvelope,
 } from '../protocol/messages.js';
 import type { PluginDescriptor } from '@parsl-ts/core';
-import { PoolMonitor } from '../monitoring/PoolMonitor.js';
+import type { PoolMonitor } from '../monitoring/PoolMonitor.js';
 
 /** Options of a worker pool (the `parsl-ts-worker-pool` command line). */
 export interface WorkerPoolOptions {
@@ -90,8 +90,13 @@ export class WorkerPool {
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
-  start(): void {
+  /** Connect to the interchange and start the workers; resolves once both are under way. */
+  async start(): Promise<void> {
     if (this.options.monitoringInterval !== undefined) {
+      // Loaded only when monitoring is on: its process sampler is not needed otherwise, and the
+      // pool's start-up lies on the path to a run's first result.
+      const { PoolMonitor } = await import('../monitoring/PoolMonitor.js');
+      if (this.stopping) return;
       this.monitor = new PoolMonitor(this.options.blockId, this.options.managerId, this.options.monitoringInterval, () => this.scheduleFlush());
     }
     const tls = this.options.url.startsWith('wss:');

@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { availableParallelism, totalmem } from 'node:os';
-import { WIRE_PROTOCOL_VERSION } from '@parsl-ts/core';
+import { WIRE_PROTOCOL_VERSION } from '@parsl-ts/core/wire';
 import { WorkerPool } from './WorkerPool.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -78,5 +78,5 @@ const pool = new WorkerPool({
   log: (line) => process.stderr.write(`${new Date().toISOString()} manager ${managerId}: ${line}\n`),
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void pool.stop(0));
-pool.start();
+await pool.start();
 process.exitCode = await pool.exited;

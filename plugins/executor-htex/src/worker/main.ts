@@ -7,7 +7,7 @@
  * process is the only place that decodes them.
  */
 import type { ExecutorTask, PluginDescriptor, Serializer } from '@parsl-ts/core';
-import { errorToPlain, SerializationError } from '@parsl-ts/core';
+import { errorToPlain, SerializationError } from '@parsl-ts/core/wire';
 import { executeTask, instantiateDescriptor, killRunningBashCommands, markWorkerContext } from '@parsl-ts/core/worker';
 import type { MonitoringRecord } from '@parsl-ts/core';
 import { WorkerReports } from '../monitoring/PoolMonitor.js';
