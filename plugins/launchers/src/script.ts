@@ -147,8 +147,10 @@ export function waitForCopies(debug: boolean, launcher: string, failOnAny: boole
 export function startCopies(): string[] {
   return [
     '_parsl_pids=',
-    // When only this shell is signalled (a scheduler's cancel), pass the signal on to the copies.
-    "trap 'kill -TERM $_parsl_pids 2>/dev/null' TERM INT HUP",
+    // When only this shell is signalled (a scheduler's cancel), pass the signal on to the copies,
+    // and end: a signal that arrives before every copy has started must not let the loop start
+    // the rest.
+    "trap 'kill -TERM $_parsl_pids 2>/dev/null; exit 143' TERM INT HUP",
   ];
 }
 

@@ -1,5 +1,7 @@
 // (b) SingleNodeLauncher runs for real: the wrapped command goes through `bash -c`.
 import { afterEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SingleNodeLauncher, shellQuote } from '../src/index.js';
 import { awkwardDir, markers, removeDir, runBash } from './helpers.js';
 
@@ -93,5 +95,27 @@ pgrep -f "sleep 3600.$MARK" >/dev/null && echo "copies left" || echo "no copies 
     expect(result.stdout).toContain('copies running');
     expect(result.stdout).toContain('launcher status 143');
     expect(result.stdout).toContain('no copies left');
+  });
+
+  it('starts no copy when the TERM reaches the launching shell before the copies start (a cancel right after submit)', async () => {
+    const dir = awkwardDir();
+    dirs.push(dir);
+    // A slow `seq` holds the launcher between setting its trap and starting the copies: the
+    // window in which a cancel used to be forwarded to no one, after which the loop went on.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'seq'), `#!/bin/sh\ntouch ${shellQuote(dir)}/seq-started\nsleep 1\nexec /usr/bin/seq "$@"\n`);
+    chmodSync(join(bin, 'seq'), 0o755);
+    const copy = `touch ${shellQuote(dir)}/marker."$PARSL_LAUNCHER_RANK"`;
+    const script = `PATH=${shellQuote(bin)}:$PATH bash -c ${shellQuote(new SingleNodeLauncher({ debug: false }).wrap(copy, 2, 1))} &
+launcher=$!
+for i in $(/usr/bin/seq 1 200); do [ -e ${shellQuote(dir)}/seq-started ] && break; sleep 0.02; done
+kill -TERM $launcher
+wait $launcher
+echo "launcher status $?"
+sleep 1.5`;
+    const result = await runBash(script);
+    expect(result.stdout).toContain('launcher status 143');
+    expect(markers(dir)).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ export const builtinSingleNodeLauncher: Launcher = Object.freeze({
       'export CORES=$(getconf _NPROCESSORS_ONLN)',
       `_parsl_cmd=${shellQuote(copy)}`,
       '_parsl_pids=',
-      "trap 'kill -TERM $_parsl_pids 2>/dev/null' TERM INT HUP",
+      "trap 'kill -TERM $_parsl_pids 2>/dev/null; exit 143' TERM INT HUP",
       `for _parsl_rank in $(seq 0 ${copies - 1}); do`,
       '  bash -c "$_parsl_cmd" parsl-launcher "$_parsl_rank" &',
       '  _parsl_pids="$_parsl_pids $!"',

@@ -1,8 +1,11 @@
 // The built-in single-node launcher, run by a real bash: copies, their environment, the exit
 // status of the first failed copy, and SIGTERM forwarded to the copies.
 import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinSingleNodeLauncher } from '../../src/index.js';
+import { builtinSingleNodeLauncher, shellQuote } from '../../src/index.js';
 
 function run(script: string): { status: number; stdout: string } {
   try {
@@ -53,6 +56,30 @@ describe('builtinSingleNodeLauncher', () => {
       expect(out.split('\n').filter((l) => l.startsWith('term')).sort()).toEqual(['term 0', 'term 1']);
     } finally {
       try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* the group is gone */ }
+    }
+  });
+
+  it('starts no copy when the TERM arrives before the copies start (a cancel right after submit)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parsl-builtin-launcher-'));
+    try {
+      // A slow `seq` holds the launcher between setting its trap and starting the copies: the
+      // window in which a cancel used to be forwarded to no one, after which the loop went on.
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      writeFileSync(join(bin, 'seq'), `#!/bin/sh\ntouch ${shellQuote(dir)}/seq-started\nsleep 1\nexec /usr/bin/seq "$@"\n`);
+      chmodSync(join(bin, 'seq'), 0o755);
+      const launcher = builtinSingleNodeLauncher.wrap(`touch ${shellQuote(dir)}/copy."$PARSL_LAUNCHER_RANK"`, 2, 1);
+      const { stdout } = run(`PATH=${shellQuote(bin)}:$PATH bash -c ${shellQuote(launcher)} &
+launcher=$!
+for i in $(/usr/bin/seq 1 200); do [ -e ${shellQuote(dir)}/seq-started ] && break; sleep 0.02; done
+kill -TERM $launcher
+wait $launcher
+echo "launcher status $?"
+sleep 1.5`);
+      expect(stdout).toContain('launcher status 143');
+      expect([0, 1].filter((rank) => existsSync(join(dir, `copy.${rank}`)))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
