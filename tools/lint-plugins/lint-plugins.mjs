@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Maturity / peer-dependency / export-map lint for every package of the parsl-ts monorepo.
 //
-//   node tools/lint-plugins/lint-plugins.mjs [--root <dir>] [--quiet]
+//   node tools/lint-plugins/lint-plugins.mjs [--root <dir>] [--package <dir>] [--quiet]
 //
 // Plain Node ESM, no dependencies, no build. Every problem is printed as
 //   <path>: [CODE] <message> (fix: <hint>)
@@ -26,6 +26,9 @@ export const SCOPE = '@parsl-ts';
 export const CORE = '@parsl-ts/core';
 /** Folders whose children are packages. */
 export const PACKAGE_FOLDERS = ['packages', 'plugins'];
+
+/** The `lint` script every package carries, so that `turbo run lint` lints each package in its pipeline. */
+export const LINT_SCRIPT = 'node ../../tools/lint-plugins/lint-plugins.mjs --package .';
 
 /** Every problem code, with what it means. */
 export const CODES = {
@@ -56,6 +59,7 @@ export const CODES = {
   NAME: 'the npm name does not match the folder',
   PLUGIN_DEPENDENCY: 'a plugin depends on another first-party plugin',
   PLUGIN_IMPORT: 'plugin source imports another first-party package than core',
+  LINT_SCRIPT: 'package.json has no "lint" script running this lint on the package (turbo run lint would skip it)',
   MANIFEST_MISMATCH: 'the definePlugin({...}) manifest in src/ states another kind or maturity than package.json',
 };
 
@@ -545,14 +549,20 @@ function checkManifest(entry, kind, maturity, add) {
  * Lint every package of the workspace at `root`. Returns the packages looked at and the
  * problems, each `{ path, code, message, hint }` (path relative to root, `/` separators).
  */
-export function lintPlugins({ root = process.cwd() } = {}) {
+export function lintPlugins({ root = process.cwd(), only } = {}) {
   root = resolve(root);
   const problems = [];
   const entries = findPackages(root);
   const firstParty = new Set(entries.map((e) => e.pkg?.name).filter((n) => typeof n === 'string'));
   const workspaceCore = entries.find((e) => e.pkg?.name === CORE)?.pkg?.version;
+  // One package (`--package`, the per-package `lint` script that turbo runs): the workspace is still
+  // read whole, because some rules compare a package with the others (first-party names, core's version).
+  const checked = only === undefined ? entries : entries.filter((e) => e.dir === resolve(only));
+  if (only !== undefined && checked.length === 0) {
+    throw new Error(`${resolve(only)} is not a package folder under ${PACKAGE_FOLDERS.map((g) => join(root, g)).join(' or ')}`);
+  }
 
-  for (const entry of entries) {
+  for (const entry of checked) {
     entry.root = root;
     const pkgPath = `${entry.rel}/package.json`;
     const add = (code, message, hint, path = pkgPath) => problems.push({ path, code, message, hint });
@@ -651,13 +661,19 @@ export function lintPlugins({ root = process.cwd() } = {}) {
     // (d) README
     checkReadme(entry, pkg, maturity, add);
 
+    // (h) a per-package lint script, so that `turbo run lint` reaches every package
+    if (pkg.scripts?.lint !== LINT_SCRIPT) {
+      add('LINT_SCRIPT', pkg.scripts?.lint === undefined ? 'package.json has no "lint" script' : `scripts.lint is ${JSON.stringify(pkg.scripts.lint)}, expected ${JSON.stringify(LINT_SCRIPT)}`,
+        `set "scripts": { "lint": "${LINT_SCRIPT}" } (turbo's lint pipeline runs it in every package)`);
+    }
+
     // (g) plugins import only core
     if (isPluginFolder || isPlugin) {
       checkPluginImports(entry, pkg, firstParty, add);
       checkManifest(entry, PLUGIN_KINDS.includes(kind) ? kind : undefined, maturity, add);
     }
   }
-  return { root, packages: entries.map((e) => e.rel), problems };
+  return { root, packages: checked.map((e) => e.rel), problems };
 }
 
 /** Format one problem as `path: [CODE] message (fix: hint)`. */
@@ -666,14 +682,17 @@ export function formatProblem(p) {
 }
 
 function parseArgs(argv) {
-  const args = { root: resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), quiet: false, help: false };
+  const args = { root: resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), only: undefined, quiet: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--root') {
       if (argv[i + 1] === undefined) throw new Error('--root needs a directory');
       args.root = resolve(argv[++i]);
     } else if (a.startsWith('--root=')) args.root = resolve(a.slice('--root='.length));
-    else if (a === '--quiet' || a === '-q') args.quiet = true;
+    else if (a === '--package') {
+      if (argv[i + 1] === undefined) throw new Error('--package needs a package folder');
+      args.only = resolve(argv[++i]);
+    } else if (a === '--quiet' || a === '-q') args.quiet = true;
     else if (a === '--help' || a === '-h') args.help = true;
     else throw new Error(`unknown argument ${a}`);
   }
@@ -686,11 +705,11 @@ export function main(argv = process.argv.slice(2), out = console.log, err = cons
   try {
     args = parseArgs(argv);
   } catch (e) {
-    err(`lint-plugins: ${e.message}\nusage: node tools/lint-plugins/lint-plugins.mjs [--root <dir>] [--quiet]`);
+    err(`lint-plugins: ${e.message}\nusage: node tools/lint-plugins/lint-plugins.mjs [--root <dir>] [--package <dir>] [--quiet]`);
     return 2;
   }
   if (args.help) {
-    out('usage: node tools/lint-plugins/lint-plugins.mjs [--root <dir>] [--quiet]\n'
+    out('usage: node tools/lint-plugins/lint-plugins.mjs [--root <dir>] [--package <dir>] [--quiet]\n'
       + 'Checks every package under packages/ and plugins/: core as a peerDependency, "parsl-ts" kind/maturity,\n'
       + 'version vs maturity, README headings and Status row, export map, npm name, plugin-to-plugin imports.\n'
       + `Problem codes: ${Object.keys(CODES).join(', ')}`);
@@ -700,7 +719,14 @@ export function main(argv = process.argv.slice(2), out = console.log, err = cons
     err(`lint-plugins: ${args.root} is not a directory`);
     return 2;
   }
-  const { packages, problems } = lintPlugins({ root: args.root });
+  let result;
+  try {
+    result = lintPlugins({ root: args.root, only: args.only });
+  } catch (e) {
+    err(`lint-plugins: ${e.message}`);
+    return 2;
+  }
+  const { packages, problems } = result;
   for (const p of problems) out(formatProblem(p));
   const affected = new Set(problems.map((p) => p.path.split('/').slice(0, 2).join('/'))).size;
   const summary = problems.length === 0

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  CODES, formatProblem, importedSpecifiers, lintPlugins, main, markdownHeadings, parseVersion, README_HEADINGS, satisfies,
+  CODES, formatProblem, LINT_SCRIPT, importedSpecifiers, lintPlugins, main, markdownHeadings, parseVersion, README_HEADINGS, satisfies,
 } from './lint-plugins.mjs';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'lint-plugins.mjs');
@@ -38,6 +38,7 @@ function pluginPackage(folder, overrides = {}) {
     'parsl-ts': { kind: folder.split('-')[0], maturity: 'experimental' },
     peerDependencies: { '@parsl-ts/core': '^0.1.0' },
     devDependencies: { '@parsl-ts/core': 'workspace:^' },
+    scripts: { lint: LINT_SCRIPT },
     ...overrides,
   };
 }
@@ -47,6 +48,7 @@ function corePackage(overrides = {}) {
     name: '@parsl-ts/core', version: '0.1.0', type: 'module', sideEffects: false,
     exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './internal/*': null },
     'parsl-ts': { kind: 'core', maturity: 'experimental' },
+    scripts: { lint: LINT_SCRIPT },
     ...overrides,
   };
 }
@@ -307,6 +309,31 @@ describe('(e) module format and export map', () => {
   });
 });
 
+describe('(h) per-package lint script', () => {
+  test('missing, or another command', () => {
+    const root = repo({
+      'plugins/executor-none': { pkg: pluginPackage('executor-none', { scripts: { test: 'vitest run' } }) },
+      'plugins/executor-other': { pkg: pluginPackage('executor-other', { scripts: { lint: 'eslint .' } }) },
+    });
+    assert.deepEqual(problems(root).map((p) => [p.path, p.code]), [
+      ['plugins/executor-none/package.json', 'LINT_SCRIPT'], ['plugins/executor-other/package.json', 'LINT_SCRIPT'],
+    ]);
+  });
+
+  test('--package checks one package, still comparing it with the workspace', () => {
+    const root = repo({
+      'plugins/executor-good': { pkg: pluginPackage('executor-good') },
+      'plugins/executor-bad': { pkg: pluginPackage('executor-bad', { sideEffects: true }) },
+      // The plugins' peer range ^0.1.0 excludes this core: known only by reading core's package too.
+      'packages/core': { pkg: corePackage({ version: '2.0.0', 'parsl-ts': { kind: 'core', maturity: 'stable' } }), readme: readme('@parsl-ts/core', '2.0.0', 'stable') },
+    });
+    assert.deepEqual(lintPlugins({ root, only: join(root, 'plugins/executor-bad') }).problems.map((p) => p.code), ['PEER_CORE_RANGE', 'SIDE_EFFECTS']);
+    const one = lintPlugins({ root, only: join(root, 'packages/core') });
+    assert.deepEqual([one.packages, one.problems], [['packages/core'], []]);
+    assert.throws(() => lintPlugins({ root, only: join(root, 'docs') }), /is not a package folder/);
+  });
+});
+
 describe('(f) npm name', () => {
   test('name must be @parsl-ts/<folder>', () => {
     const root = repo({ 'plugins/executor-bad': { pkg: pluginPackage('executor-bad', { name: '@parsl-ts/executor-other' }), readme: readme('@parsl-ts/executor-other', '0.1.0', 'experimental') } });
@@ -433,8 +460,23 @@ describe('command line', () => {
     assert.equal(lines[2], 'lint-plugins: 2 package(s) checked, 2 problem(s) in 1 package(s)');
   });
 
+  test('--package from a package folder, as its lint script runs it', () => {
+    const root = repo({ 'plugins/executor-good': { pkg: pluginPackage('executor-good') }, 'plugins/executor-bad': { pkg: pluginPackage('executor-bad', { sideEffects: true }) } });
+    const inFolder = (folder) => spawnSync(process.execPath, [SCRIPT, '--root', root, '--package', '.'], { encoding: 'utf8', cwd: join(root, folder) });
+    const good = inFolder('plugins/executor-good');
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    assert.equal(good.stdout.trim(), 'lint-plugins: 1 package(s) checked, no problems');
+    const bad = inFolder('plugins/executor-bad');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /^plugins\/executor-bad\/package\.json: \[SIDE_EFFECTS\]/);
+    const outside = inFolder('plugins');
+    assert.equal(outside.status, 2);
+    assert.match(outside.stderr, /is not a package folder/);
+  });
+
   test('bad arguments exit 2', () => {
     assert.equal(run('--nope').status, 2);
+    assert.equal(run('--package').status, 2);
     assert.equal(run('--root', join(tmpdir(), 'does-not-exist-lint-plugins')).status, 2);
   });
 

@@ -15,10 +15,16 @@ let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'parsl-taskvine-command-')); });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * spawnSync honours `detached` (Node passes its options on to the same spawn as spawn's), but
+ * @types/node does not list it for spawnSync: spread from here so that the typecheck accepts it.
+ */
+const OWN_GROUP = { detached: true };
+
 /** Run a task command as the worker does: `sh -c`, in the sandbox, in a process group of its own. */
 function run(command: string, extraFd?: number): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('sh', ['-c', command], {
-    cwd: dir, encoding: 'utf8', timeout: 30_000, detached: true, stdio: extraFd === undefined ? 'pipe' : ['pipe', 'pipe', 'pipe', 'ignore', 'ignore', extraFd],
+    cwd: dir, encoding: 'utf8', timeout: 30_000, ...OWN_GROUP, stdio: extraFd === undefined ? 'pipe' : ['pipe', 'pipe', 'pipe', 'ignore', 'ignore', extraFd],
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -26,7 +32,7 @@ function run(command: string, extraFd?: number): { status: number | null; stdout
 describe('bash app commands', () => {
   it('run the command line with bash, quoted whatever it contains', () => {
     const line = `printf '%s|' "it's" $'tab\\there' "$((6 * 7))"; echo; echo "a \\"quoted\\" word" 'single '"'"'inner'"'"' quote'`;
-    const expected = spawnSync('bash', ['-c', line], { encoding: 'utf8', timeout: 30_000, detached: true }).stdout;
+    const expected = spawnSync('bash', ['-c', line], { encoding: 'utf8', timeout: 30_000, ...OWN_GROUP }).stdout;
     expect(expected).toContain("it's|tab\there|42|");
     expect(run(bashTaskCommand(line, {})).stdout).toBe(expected);
   });

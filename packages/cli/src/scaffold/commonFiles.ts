@@ -40,7 +40,8 @@ function packageJson(ctx: TemplateContext, kind: KindTemplate): string {
     keywords: ['parsl-ts', 'parsl-ts-plugin', `parsl-ts-${ctx.kind}`],
     'parsl-ts': { kind: ctx.kind, maturity: 'experimental' },
     scripts: workspace
-      ? { build: 'tsc -b', typecheck: 'tsc -b && tsc -p test/tsconfig.json', test: 'vitest run' }
+      // `lint` is the plugin lint on this package alone: turbo's lint pipeline runs it in each package.
+      ? { build: 'tsc -b', typecheck: 'tsc -b && tsc -p test/tsconfig.json', test: 'vitest run', lint: 'node ../../tools/lint-plugins/lint-plugins.mjs --package .' }
       : {
         build: 'tsc -b',
         typecheck: 'tsc -b && tsc -p test/tsconfig.json',

@@ -176,7 +176,7 @@ export function nextSteps(made: CreatedPlugin, cwd: string): string {
   lines.push('', 'next:');
   if (made.layout === 'workspace') {
     lines.push('  pnpm install', `  pnpm turbo run build --filter ${made.packageName}`, `  cd ${where} && npx vitest run`,
-      '  node tools/lint-plugins/lint-plugins.mjs && pnpm plugins-table');
+      `  pnpm --filter ${made.packageName} lint && pnpm plugins-table`);
   } else {
     lines.push(`  cd ${where}`, '  npm install', `  npm test            # ${made.kind === 'executor' ? 'the executor conformance suite of @parsl-ts/testing' : 'the checks of its kind'} and the manifest`, '  npm publish');
   }
