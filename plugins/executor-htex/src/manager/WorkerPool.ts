@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { TLSSocket } from 'node:tls';
 import { WebSocket } from 'ws';
 import { challengeAnswer } from '../protocol/auth.js';
@@ -12,6 +11,7 @@ import {
 } from '../protocol/messages.js';
 import type { PluginDescriptor } from '@parsl-ts/core';
 import type { PoolMonitor } from '../monitoring/PoolMonitor.js';
+import { spawnWorker, workerSpawnSettings, type WorkerSpawnSettings } from './spawnWorker.js';
 
 /** Options of a worker pool (the `parsl-ts-worker-pool` command line). */
 export interface WorkerPoolOptions {
@@ -37,6 +37,11 @@ export interface WorkerPoolOptions {
   readonly log: (line: string) => void;
   /** Report tries to monitoring and sample resources every this many seconds (0: no samples); absent: monitoring off. */
   readonly monitoringInterval?: number;
+  /**
+   * Worker processes started already (by `spawnWorker`, rank = index) before the pool's modules
+   * were loaded; the pool starts the ranks missing here itself.
+   */
+  readonly startedWorkers?: readonly ChildProcess[];
 }
 
 interface WorkerSlot {
@@ -53,7 +58,6 @@ interface WorkerSlot {
 
 /** Most tasks sent to one worker at once (tasks with a walltime go alone, so it can be enforced). */
 const WORKER_BATCH = 64;
-const WORKER_MAIN = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 const BASH_WALLTIME_GRACE_MS = 2000;
 /** Workers in a row that die before they are ready, before the manager gives up. */
 const MAX_BOOT_FAILURES = 3;
@@ -96,7 +100,10 @@ export class WorkerPool {
       // Loaded only when monitoring is on: its process sampler is not needed otherwise, and the
       // pool's start-up lies on the path to a run's first result.
       const { PoolMonitor } = await import('../monitoring/PoolMonitor.js');
-      if (this.stopping) return;
+      if (this.stopping) {
+        for (const child of this.options.startedWorkers ?? []) child.kill('SIGTERM');
+        return;
+      }
       this.monitor = new PoolMonitor(this.options.blockId, this.options.managerId, this.options.monitoringInterval, () => this.scheduleFlush());
     }
     const tls = this.options.url.startsWith('wss:');
@@ -131,9 +138,17 @@ export class WorkerPool {
     });
     socket.on('error', (error) => this.options.log(`connection error: ${error.message}`));
     socket.on('close', () => void this.stop(this.fingerprintMismatch ? 5 : this.stopping ? 0 : 2));
-    // Start the workers now: a Node.js process takes a few hundred milliseconds to load, which
-    // overlaps the connection and handshake instead of following them (load to first result).
-    for (let rank = 0; rank < this.options.workers; rank++) this.slots.push(this.spawn(rank));
+    // Start the workers now (if the command has not already): a Node.js process takes a few
+    // hundred milliseconds to load, which overlaps the connection and handshake instead of
+    // following them (load to first result).
+    for (let rank = 0; rank < this.options.workers; rank++) {
+      this.slots.push(this.adopt(rank, this.options.startedWorkers?.[rank] ?? spawnWorker(rank, this.spawnSettings())));
+    }
+  }
+
+  /** How this pool's workers are started (see spawnWorker). */
+  private spawnSettings(): WorkerSpawnSettings {
+    return workerSpawnSettings(this.options);
   }
 
   private onMessage(message: InterchangeToManager): void {
@@ -188,20 +203,8 @@ export class WorkerPool {
     }
   }
 
-  private spawn(rank: number): WorkerSlot {
-    const accelerator = this.options.accelerators.length > 0 ? this.options.accelerators[rank % this.options.accelerators.length] : undefined;
-    const child = spawn(process.execPath, [WORKER_MAIN], {
-      // Descriptor 3 is the link to the worker (msgpack frames; see FramePipe).
-      stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        PARSL_TS_BASE_DIR: this.options.baseDir,
-        PARSL_WORKER_RANK: String(rank),
-        PARSL_WORKER_BLOCK_ID: this.options.blockId,
-        ...(this.monitor ? { PARSL_TS_MONITORING: this.options.monitoringInterval! > 0 ? 'resources' : 'times' } : {}),
-        ...(accelerator === undefined ? {} : { CUDA_VISIBLE_DEVICES: accelerator, ROCR_VISIBLE_DEVICES: accelerator, ZE_AFFINITY_MASK: accelerator, PARSL_WORKER_ACCELERATOR: accelerator }),
-      },
-    });
+  /** Take worker process `child` of `rank` into the pool: its link, its stderr, its exit. */
+  private adopt(rank: number, child: ChildProcess): WorkerSlot {
     const link = new FramePipe<WorkerToManager, ManagerToWorker>(child.stdio[3] as Duplex, {
       onMessage: (message) => onMessage(message),
       // The worker's exit is what counts (the 'exit' handler below); a garbled link means it is broken.
@@ -239,7 +242,7 @@ export class WorkerPool {
       if (message.m) this.monitor?.ended(child.pid!, message.m);
       this.assign();
     };
-    child.on('exit', (code, signal) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       this.monitor?.workerExited(child.pid!);
       const [running, ...queued] = slot.inFlight;
       slot.inFlight = [];
@@ -262,9 +265,12 @@ export class WorkerPool {
       if (!this.stopping) {
         this.options.log(`worker rank ${rank} exited (${signal ?? code}); starting a replacement`);
         const index = this.slots.indexOf(slot);
-        if (index >= 0) this.slots[index] = this.spawn(rank);
+        if (index >= 0) this.slots[index] = this.adopt(rank, spawnWorker(rank, this.spawnSettings()));
       }
-    });
+    };
+    // A worker started before the pool existed may have ended already, its 'exit' emitted to no one.
+    if (child.exitCode !== null || child.signalCode !== null) queueMicrotask(() => onExit(child.exitCode, child.signalCode));
+    else child.once('exit', onExit);
     return slot;
   }
 

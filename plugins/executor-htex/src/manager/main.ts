@@ -12,8 +12,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { availableParallelism, totalmem } from 'node:os';
-import { WIRE_PROTOCOL_VERSION } from '@parsl-ts/core/wire';
-import { WorkerPool } from './WorkerPool.js';
+// Only light modules above this line: the workers start before the pool's own modules load.
+import { spawnWorker, workerSpawnSettings } from './spawnWorker.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -66,15 +66,26 @@ const monitoringInterval = values.monitoring === undefined ? undefined : Number(
 if (monitoringInterval !== undefined && !(monitoringInterval >= 0)) fail(`--monitoring must be a number of seconds >= 0, got ${values.monitoring}`);
 
 const managerId = values['manager-id'] ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+const accelerators = values.accelerators ? values.accelerators.split(',').filter(Boolean) : [];
+const baseDir = values['base-dir'] ?? process.cwd();
+const blockId = values['block-id']!;
+
+// Start the workers first: each takes a few hundred milliseconds to boot, and so does loading the
+// pool's modules (WebSocket, msgpack). On a node with cores to spare the two overlap.
+const spawnSettings = workerSpawnSettings({ baseDir, blockId, accelerators, monitoringInterval });
+const startedWorkers = Array.from({ length: workers }, (_, rank) => spawnWorker(rank, spawnSettings));
+
+const [{ WorkerPool }, { WIRE_PROTOCOL_VERSION }] = await Promise.all([import('./WorkerPool.js'), import('@parsl-ts/core/wire')]);
 const pool = new WorkerPool({
-  url: values.url, secret, blockId: values['block-id']!, managerId, workers, prefetch,
+  url: values.url, secret, blockId, managerId, workers, prefetch,
   protocol: values.protocol === undefined ? WIRE_PROTOCOL_VERSION : Number(values.protocol), version,
-  accelerators: values.accelerators ? values.accelerators.split(',').filter(Boolean) : [],
+  accelerators,
   maxMessageBytes: Number(values['max-message-bytes']),
-  baseDir: values['base-dir'] ?? process.cwd(),
+  baseDir,
   drainAfterSeconds,
   fingerprint: values.fingerprint,
   ...(monitoringInterval === undefined ? {} : { monitoringInterval }),
+  startedWorkers,
   log: (line) => process.stderr.write(`${new Date().toISOString()} manager ${managerId}: ${line}\n`),
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void pool.stop(0));
