@@ -29,6 +29,8 @@ export const PACKAGE_FOLDERS = ['packages', 'plugins'];
 
 /** The `lint` script every package carries, so that `turbo run lint` lints each package in its pipeline. */
 export const LINT_SCRIPT = 'node ../../tools/lint-plugins/lint-plugins.mjs --package .';
+/** The `docs` script every package carries, so that `turbo run docs` writes its API JSON for the merged site. */
+export const DOCS_SCRIPT = 'cd ../.. && typedoc --options typedoc.package.mjs';
 
 /** Every problem code, with what it means. */
 export const CODES = {
@@ -60,6 +62,7 @@ export const CODES = {
   PLUGIN_DEPENDENCY: 'a plugin depends on another first-party plugin',
   PLUGIN_IMPORT: 'plugin source imports another first-party package than core',
   LINT_SCRIPT: 'package.json has no "lint" script running this lint on the package (turbo run lint would skip it)',
+  DOCS_SCRIPT: 'package.json has no "docs" script running TypeDoc on the package (turbo run docs would skip it, and the API site would lack it)',
   MANIFEST_MISMATCH: 'the definePlugin({...}) manifest in src/ states another kind or maturity than package.json',
 };
 
@@ -661,10 +664,14 @@ export function lintPlugins({ root = process.cwd(), only } = {}) {
     // (d) README
     checkReadme(entry, pkg, maturity, add);
 
-    // (h) a per-package lint script, so that `turbo run lint` reaches every package
+    // (h) per-package lint and docs scripts, so that `turbo run lint` and `turbo run docs` reach every package
     if (pkg.scripts?.lint !== LINT_SCRIPT) {
       add('LINT_SCRIPT', pkg.scripts?.lint === undefined ? 'package.json has no "lint" script' : `scripts.lint is ${JSON.stringify(pkg.scripts.lint)}, expected ${JSON.stringify(LINT_SCRIPT)}`,
         `set "scripts": { "lint": "${LINT_SCRIPT}" } (turbo's lint pipeline runs it in every package)`);
+    }
+    if (pkg.scripts?.docs !== DOCS_SCRIPT) {
+      add('DOCS_SCRIPT', pkg.scripts?.docs === undefined ? 'package.json has no "docs" script' : `scripts.docs is ${JSON.stringify(pkg.scripts.docs)}, expected ${JSON.stringify(DOCS_SCRIPT)}`,
+        `set "scripts": { "docs": "${DOCS_SCRIPT}" } (turbo's docs pipeline runs it in every package; pnpm run docs merges the results)`);
     }
 
     // (g) plugins import only core

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  CODES, formatProblem, LINT_SCRIPT, importedSpecifiers, lintPlugins, main, markdownHeadings, parseVersion, README_HEADINGS, satisfies,
+  CODES, DOCS_SCRIPT, formatProblem, LINT_SCRIPT, importedSpecifiers, lintPlugins, main, markdownHeadings, parseVersion, README_HEADINGS, satisfies,
 } from './lint-plugins.mjs';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'lint-plugins.mjs');
@@ -38,7 +38,7 @@ function pluginPackage(folder, overrides = {}) {
     'parsl-ts': { kind: folder.split('-')[0], maturity: 'experimental' },
     peerDependencies: { '@parsl-ts/core': '^0.1.0' },
     devDependencies: { '@parsl-ts/core': 'workspace:^' },
-    scripts: { lint: LINT_SCRIPT },
+    scripts: { lint: LINT_SCRIPT, docs: DOCS_SCRIPT },
     ...overrides,
   };
 }
@@ -48,7 +48,7 @@ function corePackage(overrides = {}) {
     name: '@parsl-ts/core', version: '0.1.0', type: 'module', sideEffects: false,
     exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './internal/*': null },
     'parsl-ts': { kind: 'core', maturity: 'experimental' },
-    scripts: { lint: LINT_SCRIPT },
+    scripts: { lint: LINT_SCRIPT, docs: DOCS_SCRIPT },
     ...overrides,
   };
 }
@@ -309,14 +309,17 @@ describe('(e) module format and export map', () => {
   });
 });
 
-describe('(h) per-package lint script', () => {
+describe('(h) per-package lint and docs scripts', () => {
   test('missing, or another command', () => {
     const root = repo({
+      'plugins/executor-nodocs': { pkg: pluginPackage('executor-nodocs', { scripts: { lint: LINT_SCRIPT } }) },
       'plugins/executor-none': { pkg: pluginPackage('executor-none', { scripts: { test: 'vitest run' } }) },
-      'plugins/executor-other': { pkg: pluginPackage('executor-other', { scripts: { lint: 'eslint .' } }) },
+      'plugins/executor-other': { pkg: pluginPackage('executor-other', { scripts: { lint: 'eslint .', docs: 'typedoc' } }) },
     });
     assert.deepEqual(problems(root).map((p) => [p.path, p.code]), [
-      ['plugins/executor-none/package.json', 'LINT_SCRIPT'], ['plugins/executor-other/package.json', 'LINT_SCRIPT'],
+      ['plugins/executor-nodocs/package.json', 'DOCS_SCRIPT'],
+      ['plugins/executor-none/package.json', 'LINT_SCRIPT'], ['plugins/executor-none/package.json', 'DOCS_SCRIPT'],
+      ['plugins/executor-other/package.json', 'LINT_SCRIPT'], ['plugins/executor-other/package.json', 'DOCS_SCRIPT'],
     ]);
   });
 

@@ -41,7 +41,14 @@ function packageJson(ctx: TemplateContext, kind: KindTemplate): string {
     'parsl-ts': { kind: ctx.kind, maturity: 'experimental' },
     scripts: workspace
       // `lint` is the plugin lint on this package alone: turbo's lint pipeline runs it in each package.
-      ? { build: 'tsc -b', typecheck: 'tsc -b && tsc -p test/tsconfig.json', test: 'vitest run', lint: 'node ../../tools/lint-plugins/lint-plugins.mjs --package .' }
+      // `docs` writes the package's API JSON (typedoc.package.mjs), which `pnpm run docs` merges into docs/api.
+      ? {
+        build: 'tsc -b',
+        typecheck: 'tsc -b && tsc -p test/tsconfig.json',
+        test: 'vitest run',
+        lint: 'node ../../tools/lint-plugins/lint-plugins.mjs --package .',
+        docs: 'cd ../.. && typedoc --options typedoc.package.mjs',
+      }
       : {
         build: 'tsc -b',
         typecheck: 'tsc -b && tsc -p test/tsconfig.json',
