@@ -160,13 +160,21 @@ describe('HighThroughputExecutor faults', () => {
     const script = readFileSync(join(htexDir, 'submit_scripts', 'parsl.htex.block-0.sh'), 'utf8');
     expect(script).toMatch(/--url wss:\/\/127\.0\.0\.1:\d+/);
     expect(script).toMatch(/--fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+    // The executor learns of managers from the interchange's periodic stats, which may come after
+    // the first result: wait for the block's manager before bringing in the impostor.
+    await waitFor(() => htex.managers.length === 1, 10_000, 'the manager in the stats');
+    const managerId = htex.managers[0]!.managerId;
     // A pool that pins another fingerprint (a man in the middle, from its point of view) stops at once.
     const poolMain = fileURLToPath(new URL('../dist/manager/main.js', import.meta.url));
     const result = spawnSync(process.execPath, [poolMain, '--url', `wss://127.0.0.1:${htex.interchangePort}`, '--secret-file', join(htexDir, 'interchange.secret'),
       '--fingerprint', 'AA:'.repeat(31) + 'AA', '--workers', '1'], { encoding: 'utf8', timeout: 20_000 });
     expect(result.status).toBe(5);
     expect(result.stderr).toContain('is not the pinned');
-    expect(htex.managers).toHaveLength(1);
+    // spawnSync held this event loop: let the stats sent meanwhile arrive, then the same manager
+    // must still be the only one.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(htex.managers.map((manager) => manager.managerId)).toEqual([managerId]);
+    expect(await slowSquare(8)).toBe(64);
   });
 
   it('cleanup leaves no interchange, manager or worker process behind', async () => {
